@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly (no build step): tsx registers its loader,
+// then the real entry point is imported.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/main.ts');

@@ -1,0 +1,53 @@
+export { HOPS, APP_HOPS, isHopName, hopOrder } from './hops';
+export type { HopName } from './hops';
+export {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_FULL,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_CLIENT_ADDRESS,
+  ATTR_USER_AGENT,
+  ATTR_ERROR_TYPE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_PROCESS_PID,
+  ATTR_SERVICE_NAME,
+  ATTR_HOPSCOPE_HOP,
+  ATTR_HOPSCOPE_TARGET,
+  ATTR_HOPSCOPE_WORKER,
+  ATTR_HOPSCOPE_SYNTHESIZED,
+  ATTR_HOPSCOPE_SERVER_TIMING,
+  EVENT_EXCEPTION,
+  ERROR_TYPES,
+} from './semconv';
+export type { ProxyErrorType } from './semconv';
+export type {
+  AttrScalar,
+  AttrValue,
+  Attributes,
+  SpanKindName,
+  SpanStatusCode,
+  SpanEvent,
+  SpanRecord,
+  HopSource,
+  HopError,
+  Hop,
+  Trace,
+  TargetInfo,
+} from './model';
+export type { Percentiles, WorkerStats, TargetStats, HubHealth, StatsSnapshot } from './stats';
+export type { SpanSink } from './sink';
+export type { LiveMessage } from './wire-types';
+export { hopSchema, traceSchema, targetInfoSchema, statsSnapshotSchema, liveMessageSchema, parseLiveMessage } from './wire';
+export { parseTraceparent, formatTraceparent } from './traceparent';
+export type { TraceParent } from './traceparent';
+export { parseServerTiming, formatServerTiming } from './server-timing';
+export type { ServerTimingEntry } from './server-timing';
+export { parseRequestStart, formatRequestStart } from './request-start';
+export { redactQuery, REDACTED, SECRET_HEADERS } from './redact';

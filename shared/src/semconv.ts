@@ -1,0 +1,57 @@
+/**
+ * Attribute keys, defined once. Standard keys follow the OpenTelemetry
+ * semantic conventions (HTTP, URL, error, process); ours live under
+ * `hopscope.*`. Nothing else in the code base spells these as literals.
+ */
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_USER_AGENT = 'user_agent.original';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_EXCEPTION_TYPE = 'exception.type';
+export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
+export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
+export const ATTR_PROCESS_PID = 'process.pid';
+export const ATTR_SERVICE_NAME = 'service.name';
+
+/** Which station of the journey a span measures (a HopName). */
+export const ATTR_HOPSCOPE_HOP = 'hopscope.hop';
+/** The target name (as given to `--target NAME=URL`) a request went to. */
+export const ATTR_HOPSCOPE_TARGET = 'hopscope.target';
+/** The worker that handled the request (pid, thread, or a server's own name). */
+export const ATTR_HOPSCOPE_WORKER = 'hopscope.worker';
+/** True on hops built from a Server-Timing header rather than real spans. */
+export const ATTR_HOPSCOPE_SYNTHESIZED = 'hopscope.synthesized';
+/** The upstream's raw Server-Timing header, kept on the proxy's CLIENT span. */
+export const ATTR_HOPSCOPE_SERVER_TIMING = 'hopscope.server_timing';
+
+/** The event name OpenTelemetry uses for recorded exceptions. */
+export const EVENT_EXCEPTION = 'exception';
+
+/**
+ * `error.type` values for proxy failures, modelled on Envoy's response code
+ * details (PROXY-RULES.md). Documented in the README's troubleshooting table.
+ */
+export const ERROR_TYPES = [
+  'upstream_connect_refused',
+  'upstream_connect_timeout',
+  'upstream_reset_before_response',
+  'upstream_reset_after_response_started',
+  'upstream_response_header_timeout',
+  'upstream_body_idle_timeout',
+  'upstream_invalid_response',
+  'downstream_disconnect',
+  'request_rejected_framing',
+  'request_too_large',
+  'overload',
+  'upgrade_rejected',
+] as const;
+
+export type ProxyErrorType = (typeof ERROR_TYPES)[number];

@@ -1,0 +1,60 @@
+import type { HopName } from './hops';
+
+/** Latency percentiles in milliseconds. */
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface WorkerStats {
+  requests: number;
+  busyMs: number;
+}
+
+/** Everything `/api/stats` reports for one target. */
+export interface TargetStats {
+  target: string;
+  /** Completed requests since the hub started. */
+  requests: number;
+  errors: number;
+  /** Completed requests per second over the rolling window. */
+  rps: number;
+  /** Share of failed requests in the rolling window, 0..1. */
+  errorRate: number;
+  inFlight: number;
+  /** Requests sent upstream whose app has not started them yet. */
+  queueDepth: number;
+  /** Whole-request latency (the proxy hop) over the rolling window. */
+  latency: Percentiles;
+  /** Per-hop durations over the rolling window. */
+  hops: Partial<Record<HopName, Percentiles>>;
+  workers: Record<string, WorkerStats>;
+}
+
+/** The hub's own health, shown so that nothing is lost silently. */
+export interface HubHealth {
+  spansReceived: number;
+  /** Spans refused or discarded (bad input, per-trace limit, overload). */
+  spansDropped: number;
+  tracesStored: number;
+  tracesEvicted: number;
+  /** Mean delay between a span's end and its arrival at the hub, ms. */
+  ingestLagMs: number;
+  liveClients: number;
+  /** Live messages dropped for slow dashboard clients. */
+  liveDropped: number;
+}
+
+export interface StatsSnapshot {
+  /** Epoch ms when computed. */
+  at: number;
+  windowMs: number;
+  hub: HubHealth;
+  targets: Record<string, TargetStats>;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { HOPS } from './hops';
+import type { LiveMessage } from './wire-types';
+
+/**
+ * Runtime schemas for what crosses a trust boundary: messages the dashboard
+ * receives, and traces served by the API. Validate where data enters;
+ * everything else uses the static types in model.ts / stats.ts.
+ */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const hopErrorSchema = z.object({
+  type: z.string(),
+  message: z.string().optional(),
+  stack: z.string().optional(),
+});
+
+export const hopSchema = z.object({
+  hop: z.enum(HOPS),
+  start: z.number(),
+  duration: z.number(),
+  measured: z.boolean(),
+  source: z.enum(['measured', 'derived', 'synthesized']),
+  inFlight: z.boolean(),
+  name: z.string().optional(),
+  spanId: z.string().optional(),
+  status: z.number().optional(),
+  error: hopErrorSchema.optional(),
+  attributes: z.record(z.string(), scalar),
+});
+
+export const traceSchema = z.object({
+  traceId: z.string(),
+  target: z.string(),
+  method: z.string(),
+  path: z.string(),
+  route: z.string().optional(),
+  status: z.number().optional(),
+  start: z.number(),
+  duration: z.number().optional(),
+  worker: z.string().optional(),
+  error: z.string().optional(),
+  inFlight: z.boolean(),
+  hops: z.array(hopSchema),
+});
+
+export const targetInfoSchema = z.object({ name: z.string(), upstream: z.string(), proxy: z.string() });
+
+const percentilesSchema = z.object({
+  count: z.number(), p50: z.number(), p90: z.number(), p95: z.number(),
+  p99: z.number(), p999: z.number(), max: z.number(), mean: z.number(),
+});
+
+export const statsSnapshotSchema = z.object({
+  at: z.number(),
+  windowMs: z.number(),
+  hub: z.object({
+    spansReceived: z.number(), spansDropped: z.number(), tracesStored: z.number(),
+    tracesEvicted: z.number(), ingestLagMs: z.number(), liveClients: z.number(), liveDropped: z.number(),
+  }),
+  targets: z.record(z.string(), z.object({
+    target: z.string(), requests: z.number(), errors: z.number(), rps: z.number(), errorRate: z.number(),
+    inFlight: z.number(), queueDepth: z.number(), latency: percentilesSchema,
+    hops: z.partialRecord(z.enum(HOPS), percentilesSchema),
+    workers: z.record(z.string(), z.object({ requests: z.number(), busyMs: z.number() })),
+  })),
+});
+
+export const liveMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), serverTime: z.number(), targets: z.array(targetInfoSchema) }),
+  z.object({ type: z.literal('trace'), trace: traceSchema }),
+  z.object({ type: z.literal('stats'), stats: statsSnapshotSchema }),
+  z.object({ type: z.literal('dropped'), count: z.number() }),
+]);
+
+/** Parses one live-stream message; returns undefined (never throws) when invalid. */
+export function parseLiveMessage(raw: string): LiveMessage | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const result = liveMessageSchema.safeParse(data);
+  return result.success ? (result.data as LiveMessage) : undefined;
+}
