@@ -1,0 +1,25 @@
+import { OPTIONS } from './options';
+
+const USAGE = `hopscope — see how each request travels through your web stack, hop by hop.
+
+Usage:
+  hopscope                                  built-in demo: hub, dashboard, "dev" and "workers" targets
+  hopscope demo [--flask]                   the same; --flask runs the example Flask app under the
+                                            Werkzeug dev server and gunicorn -w 4 instead
+  hopscope up --target NAME=URL [...]       a tracing proxy in front of each of your app servers
+
+Options:`;
+
+export function helpText(): string {
+  const rows = OPTIONS.map((o) => {
+    const flag = `--${o.flag}${o.kind === 'boolean' ? '' : ' ' + (o.kind === 'string' ? 'VALUE' : 'N')}`;
+    const extra = [o.defaultValue !== undefined ? `default ${o.defaultValue}` : '', o.env ? `env ${o.env}` : '']
+      .filter(Boolean)
+      .join('; ');
+    return `  ${flag.padEnd(22)} ${o.help}${extra ? ` (${extra})` : ''}`;
+  });
+  return `${USAGE}\n${rows.join('\n')}\n
+Environment: OTEL_EXPORTER_OTLP_ENDPOINT also exports every span to an OTLP/HTTP backend
+(Jaeger, Tempo, an OpenTelemetry Collector).
+Docs: README.md`;
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TargetInfo } from '@hopscope/shared';
+import { CliError } from './errors';
+import { helpText } from './help';
+import { parseCliOptions, type CliOptions } from './options';
+import { startHopscope, type RunningHopscope } from './start';
+import { parseTargetSpecs } from './targets';
+import { exportEndpointFromEnv } from './export-endpoint';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+async function main(argv: string[]): Promise<void> {
+  const options = parseCliOptions(argv, process.env);
+  if (options.help) return void console.log(helpText());
+  if (options.version) return void console.log(version());
+  const running = await runCommand(options);
+  printBanner(running, options);
+  stopOnSignals(running);
+}
+
+async function runCommand(options: CliOptions): Promise<RunningHopscope> {
+  const common = {
+    host: options.host,
+    port: options.port,
+    otlpPort: options.otlpPort,
+    proxyPort: options.proxyPort,
+    exportEndpoint: exportEndpointFromEnv(process.env, options),
+  };
+  warnIfExposed(options);
+  switch (options.command) {
+    case 'demo':
+      if (options.flask) return startFlask(options, common);
+      return startHopscope({ ...common, targets: targetsOrUndefined(options), demoWorkers: options.workers });
+    case 'up': {
+      if (options.targets.length === 0) {
+        throw new CliError('HOPSCOPE_CLI_BAD_TARGET', 'hopscope up needs at least one --target NAME=URL, e.g. --target app=http://127.0.0.1:5000');
+      }
+      return startHopscope({ ...common, targets: parseTargetSpecs(options.targets) });
+    }
+    default:
+      throw new CliError('HOPSCOPE_CLI_UNKNOWN_COMMAND', `Unknown command "${options.command}". Run "hopscope --help" for the commands.`);
+  }
+}
+
+function targetsOrUndefined(options: CliOptions) {
+  return options.targets.length > 0 ? parseTargetSpecs(options.targets) : undefined;
+}
+
+async function startFlask(options: CliOptions, common: Parameters<typeof startHopscope>[0]): Promise<RunningHopscope> {
+  const { startFlaskDemoStack } = await import('./flask-command');
+  return startFlaskDemoStack(options, common ?? {});
+}
+
+/** Binding beyond loopback is an explicit choice: say so, and require a token. */
+function warnIfExposed(options: CliOptions): void {
+  if (LOOPBACK.has(options.host)) return;
+  if (!options.token) options.token = randomBytes(18).toString('base64url');
+  console.warn(
+    `warning: listening on ${options.host}, reachable from other machines. ` +
+      `Open the dashboard with ?token=${options.token} (set HOPSCOPE_TOKEN to choose it).`,
+  );
+}
+
+function printBanner(running: RunningHopscope, options: CliOptions): void {
+  const width = Math.max(...running.targets.map((t: TargetInfo) => t.name.length), 4);
+  const lines = [
+    `hopscope ${version()}`,
+    `  dashboard   ${running.hubUrl}${options.token && !LOOPBACK.has(options.host) ? `/?token=${options.token}` : ''}`,
+    `  OTLP/HTTP   ${running.otlpUrl}`,
+    ...running.targets.map((t) => `  proxy ${t.name.padEnd(width)}  ${t.proxy}  →  ${t.upstream}`),
+    '',
+    running.targets[0] ? `Try: curl ${running.targets[0].proxy}/items/7   then open ${running.hubUrl}` : '',
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+function stopOnSignals(running: RunningHopscope): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nstopping…');
+    running.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    console.error(`hopscope: ${error.message} [${error.code}]`);
+  } else {
+    console.error(`hopscope: ${(error as Error)?.message ?? String(error)}`);
+  }
+  process.exit(1);
+});

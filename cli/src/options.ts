@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { badOption } from './errors';
+
+/**
+ * Every option, defined once: the parser, `--help` and the README's options
+ * table (checked by a test) all come from this list. Precedence: flag, then
+ * the HOPSCOPE_* environment variable, then the default.
+ */
+export interface OptionSpec {
+  flag: string;
+  env?: string;
+  kind: 'string' | 'boolean' | 'port' | 'count';
+  multiple?: boolean;
+  defaultValue?: string;
+  help: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'target', env: 'HOPSCOPE_TARGETS', kind: 'string', multiple: true, help: 'NAME=URL of an app server to put a proxy in front of (repeatable; the variable takes a comma-separated list)' },
+  { flag: 'host', env: 'HOPSCOPE_HOST', kind: 'string', defaultValue: '127.0.0.1', help: 'address every listener binds to; anything but loopback needs a token' },
+  { flag: 'port', env: 'HOPSCOPE_PORT', kind: 'port', defaultValue: '4000', help: 'dashboard, REST API and live stream' },
+  { flag: 'otlp-port', env: 'HOPSCOPE_OTLP_PORT', kind: 'port', defaultValue: '4318', help: 'OTLP/HTTP receiver (POST /v1/traces)' },
+  { flag: 'proxy-port', env: 'HOPSCOPE_PROXY_PORT', kind: 'port', defaultValue: '8080', help: 'first proxy listener; the next target gets the next port' },
+  { flag: 'token', env: 'HOPSCOPE_TOKEN', kind: 'string', help: 'access token for the dashboard and API (generated and printed when binding beyond loopback)' },
+  { flag: 'workers', env: 'HOPSCOPE_WORKERS', kind: 'count', defaultValue: '4', help: 'worker processes of the built-in "workers" demo target' },
+  { flag: 'flask', kind: 'boolean', help: '`hopscope demo --flask`: the example Flask app under the Werkzeug dev server and gunicorn -w 4' },
+  { flag: 'help', kind: 'boolean', help: 'show this help' },
+  { flag: 'version', kind: 'boolean', help: 'print the version' },
+];
+
+export interface CliOptions {
+  command: string;
+  targets: string[];
+  host: string;
+  port: number;
+  otlpPort: number;
+  proxyPort: number;
+  token?: string;
+  workers: number;
+  flask: boolean;
+  help: boolean;
+  version: boolean;
+  positionals: string[];
+}
+
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }]),
+      ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>,
+    });
+  } catch (error) {
+    throw badOption((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const pick = (flag: string): string | undefined => {
+    const spec = OPTIONS.find((o) => o.flag === flag)!;
+    const given = values[flag];
+    if (typeof given === 'string') return given;
+    if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '') return env[spec.env];
+    return spec.defaultValue;
+  };
+  const [command = 'demo', ...positionals] = parsed.positionals;
+  const flagTargets = (values.target as string[] | undefined) ?? [];
+  const envTargets = (env.HOPSCOPE_TARGETS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    command,
+    positionals,
+    targets: flagTargets.length > 0 ? flagTargets : envTargets,
+    host: pick('host')!,
+    port: toPort('--port', pick('port')!),
+    otlpPort: toPort('--otlp-port', pick('otlp-port')!),
+    proxyPort: toPort('--proxy-port', pick('proxy-port')!),
+    token: pick('token'),
+    workers: toCount('--workers', pick('workers')!),
+    flask: values.flask === true,
+    help: values.help === true,
+    version: values.version === true,
+  };
+}
+
+function toPort(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw badOption(`${flag} must be a port number from 0 to 65535, not "${text}"`);
+  return port;
+}
+
+function toCount(flag: string, text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > 64) throw badOption(`${flag} must be a whole number from 1 to 64, not "${text}"`);
+  return count;
+}

@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import type { TargetInfo } from '@hopscope/shared';
+import { createHub, type Hub } from '@hopscope/server';
+import { createProxy, type ProxyHandle } from '@hopscope/proxy';
+import { startDemo, type DemoHandle } from '@hopscope/demo';
+import { portInUse } from './errors';
+import type { TargetSpec } from './targets';
+
+export interface HopscopeOptions {
+  /** `hopscope up`; omitted = the built-in demo targets (dev + workers). */
+  targets?: TargetSpec[];
+  host?: string;
+  /** Hub: dashboard, API, live stream. Default 4000; 0 = ephemeral. */
+  port?: number;
+  /** OTLP/HTTP receiver. Default 4318; 0 = ephemeral. */
+  otlpPort?: number;
+  /** First proxy port, the next target gets +1. Default 8080; 0 = every proxy ephemeral. */
+  proxyPort?: number;
+  demoWorkers?: number;
+  /** Also forward every span to this OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  exportEndpoint?: string;
+}
+
+export interface RunningHopscope {
+  hubUrl: string;
+  otlpUrl: string;
+  targets: TargetInfo[];
+  /** The hub itself, for callers that need more than the URLs (tests, replay). */
+  hub: Hub;
+  close(): Promise<void>;
+}
+
+const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
+/**
+ * The composition root: starts the hub, the demo targets when no target was
+ * given, and one proxy per target whose spans go straight into the hub.
+ */
+export async function startHopscope(options: HopscopeOptions = {}): Promise<RunningHopscope> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 4000;
+  const otlpPort = options.otlpPort ?? 4318;
+  const proxyPort = options.proxyPort ?? 8080;
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+
+  try {
+    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint }).catch(
+      (error: unknown) => {
+        throw mapPortError(error, 'The hub', host, [[port, '--port'], [otlpPort, '--otlp-port']]);
+      },
+    );
+    closers.push(() => hub.close());
+
+    let targets = options.targets;
+    if (!targets) {
+      const demo: DemoHandle = await startDemo({ otlpEndpoint: otlpBase(hub.otlpUrl), host, workers: options.demoWorkers });
+      closers.push(() => demo.close());
+      targets = demo.targets;
+    }
+
+    const infos: TargetInfo[] = [];
+    for (const [index, target] of targets.entries()) {
+      const listenPort = proxyPort === 0 ? 0 : proxyPort + index;
+      const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort }).catch(
+        (error: unknown) => {
+          throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
+        },
+      );
+      closers.push(() => proxy.close());
+      const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
+      hub.addTarget(info);
+      infos.push(info);
+    }
+
+    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, targets: infos, hub, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** `http://127.0.0.1:4318/v1/traces` → `http://127.0.0.1:4318` (what OTEL_EXPORTER_OTLP_ENDPOINT means). */
+export function otlpBase(otlpUrl: string): string {
+  return otlpUrl.replace(/\/v1\/traces$/, '');
+}
+
+function mapPortError(error: unknown, what: string, host: string, ports: Array<[number, string]>): unknown {
+  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
+  if (code !== 'EADDRINUSE') return error;
+  const failedPort = (error as { port?: number }).port ?? (error as { cause?: { port?: number } }).cause?.port;
+  const match = ports.find(([p]) => p === failedPort) ?? ports[0]!;
+  return portInUse(what, host, failedPort ?? match[0], match[1], error);
+}
