@@ -11,6 +11,11 @@ import { exportEndpointFromEnv } from './export-endpoint';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 async function main(argv: string[]): Promise<void> {
+  // compare is a client of a running hub with flags of its own: hand it over whole.
+  if (argv[0] === 'compare') {
+    const { runCompareCommand } = await import('./compare/command');
+    process.exit(await runCompareCommand(argv.slice(1), process.env));
+  }
   const options = parseCliOptions(argv, process.env);
   if (options.help) return void console.log(helpText());
   if (options.version) return void console.log(version());
@@ -49,7 +54,7 @@ function targetsOrUndefined(options: CliOptions) {
 
 async function startFlask(options: CliOptions, common: Parameters<typeof startHopscope>[0]): Promise<RunningHopscope> {
   const { startFlaskDemoStack } = await import('./flask-command');
-  return startFlaskDemoStack(options, common ?? {});
+  return startFlaskDemoStack(options, common);
 }
 
 /** Binding beyond loopback is an explicit choice: say so, and require a token. */
