@@ -1,0 +1,99 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import type { SpanSink } from '@hopscope/shared';
+import { failureBody, proxyFailure, type ProxyFailureCode } from './errors';
+import { forwardRequest, type ForwardConfig } from './forward';
+import { isLoop } from './headers';
+
+export interface ProxyConfig {
+  /** The target's name, as given to `--target NAME=URL`. */
+  target: string;
+  /** Where requests go: http://host:port[/base]. */
+  upstream: string;
+  sink: SpanSink;
+  host?: string;
+  port?: number;
+  /**
+   * How long to wait for the upstream's response headers. The default is
+   * longer than Gunicorn's 30 s worker timeout, so a stuck worker shows as the
+   * reset Gunicorn causes when it kills it, not as our own 504.
+   */
+  upstreamHeaderTimeoutMs?: number;
+}
+
+export interface ProxyHandle {
+  name: string;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * One tracing reverse proxy listener for one target: Fastify routes every
+ * request to the forwarding primitive (forward.ts), which hijacks the reply in
+ * onRequest so no body is parsed or buffered.
+ */
+export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
+  const upstream = new URL(config.upstream);
+  if (upstream.protocol !== 'http:') throw new TypeError(`upstream must be an http:// URL, not ${config.upstream}`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  const forwardConfig: ForwardConfig = {
+    target: config.target,
+    upstream,
+    basePath: upstream.pathname.replace(/\/$/, ''),
+    agent,
+    sink: config.sink,
+    via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
+    upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
+  };
+
+  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, maxParamLength: 65_535 });
+  app.all('/*', {
+    onRequest: (request, reply, done) => {
+      reply.hijack();
+      const refusal = refusalFor(request.raw, forwardConfig.via);
+      if (refusal) sendRefusal(reply.raw, refusal);
+      else forwardRequest(request.raw, reply.raw, forwardConfig);
+      done();
+    },
+  }, async () => undefined);
+  // Anything Fastify cannot route (e.g. absolute-form to another host) is refused, never forwarded.
+  app.setNotFoundHandler((_request, reply) => {
+    const failure = proxyFailure('HOPSCOPE_PROXY_BAD_REQUEST_TARGET');
+    void reply.code(failure.status).header('content-type', 'application/json').header('connection', 'close').send(failureBody(failure));
+  });
+  // CONNECT never reaches the router: refuse it here (never an open proxy).
+  app.server.on('connect', (_req, socket) => {
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  const host = config.host ?? '127.0.0.1';
+  await app.listen({ host, port: config.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    name: config.target,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: async () => {
+      await app.close();
+      agent.destroy();
+    },
+  };
+}
+
+function refusalFor(req: http.IncomingMessage, via: string): ProxyFailureCode | undefined {
+  // Only origin-form (and `*` for OPTIONS) is accepted: an absolute-form URL is an open-proxy request.
+  const url = req.url ?? '';
+  if (!url.startsWith('/') && !(req.method === 'OPTIONS' && url === '*')) return 'HOPSCOPE_PROXY_BAD_REQUEST_TARGET';
+  if (isLoop(req.headers, via)) return 'HOPSCOPE_PROXY_LOOP';
+  return undefined;
+}
+
+function sendRefusal(res: http.ServerResponse, code: ProxyFailureCode): void {
+  const failure = proxyFailure(code);
+  const body = failureBody(failure);
+  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body);
+}

@@ -1,0 +1,94 @@
+import type { ProxyErrorType } from '@hopscope/shared';
+
+/**
+ * The proxy's error catalogue. Each failure has a stable code, the status the
+ * client gets (RFC 9110 §15.6: 502 bad upstream answer, 504 no timely answer),
+ * the `error.type` recorded on the spans (PROXY-RULES.md), and a message that
+ * says what to do next. Messages never contain internal addresses or stacks.
+ */
+export interface ProxyFailure {
+  code: string;
+  status: number;
+  errorType: ProxyErrorType;
+  message: string;
+}
+
+export const PROXY_FAILURES = {
+  HOPSCOPE_PROXY_UPSTREAM_REFUSED: {
+    status: 502,
+    errorType: 'upstream_connect_refused',
+    message: 'The app server refused the connection. Is it running, and on the port given to --target?',
+  },
+  HOPSCOPE_PROXY_UPSTREAM_RESET: {
+    status: 502,
+    errorType: 'upstream_reset_before_response',
+    message: 'The app server closed the connection before answering (crashed or killed worker?). See its log.',
+  },
+  HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START: {
+    status: 502,
+    errorType: 'upstream_reset_after_response_started',
+    message: 'The app server closed the connection in the middle of the response; the client got a truncated body.',
+  },
+  HOPSCOPE_PROXY_CLIENT_DISCONNECTED: {
+    status: 499,
+    errorType: 'downstream_disconnect',
+    message: 'The client went away before the response was complete; the upstream request was aborted.',
+  },
+  HOPSCOPE_PROXY_UPSTREAM_TIMEOUT: {
+    status: 504,
+    errorType: 'upstream_response_header_timeout',
+    message: 'The app server did not answer in time. See its log for a stuck or timed-out worker.',
+  },
+  HOPSCOPE_PROXY_UPSTREAM_INVALID: {
+    status: 502,
+    errorType: 'upstream_invalid_response',
+    message: 'The app server sent a response that is not valid HTTP/1.1.',
+  },
+  HOPSCOPE_PROXY_BAD_REQUEST_TARGET: {
+    status: 400,
+    errorType: 'request_rejected_framing',
+    message: 'hopscope is a reverse proxy for one app server, not an open proxy: send origin-form requests (a path, not a URL).',
+  },
+  HOPSCOPE_PROXY_LOOP: {
+    status: 508,
+    errorType: 'request_rejected_framing',
+    message: 'This request already passed through this proxy (Via): the target points back at hopscope.',
+  },
+} as const satisfies Record<string, Omit<ProxyFailure, 'code'>>;
+
+export type ProxyFailureCode = keyof typeof PROXY_FAILURES;
+
+export function proxyFailure(code: ProxyFailureCode): ProxyFailure {
+  return { code, ...PROXY_FAILURES[code] };
+}
+
+/** Maps a socket error from the upstream request to a failure (before any response arrived). */
+export function failureFromUpstreamError(error: NodeJS.ErrnoException): ProxyFailure {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_REFUSED');
+    case 'HOPSCOPE_PROXY_UPSTREAM_TIMEOUT':
+      return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_TIMEOUT');
+    case 'HPE_INVALID_STATUS':
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CHUNK_SIZE':
+    case 'HPE_CR_EXPECTED':
+    case 'HPE_LF_EXPECTED':
+      return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID');
+    default:
+      return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET');
+  }
+}
+
+/** The body a client sees for a failure: the code and the advice, nothing internal. */
+export function failureBody(failure: ProxyFailure): string {
+  return JSON.stringify({ error: failure.code, errorType: failure.errorType, message: failure.message });
+}
