@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { StatsSnapshot, TargetInfo } from '@hopscope/shared';
+import { HubError } from './errors';
+import type { TraceStore } from './store';
+
+export interface ApiDeps {
+  store: TraceStore;
+  targets(): TargetInfo[];
+  stats(): StatsSnapshot;
+}
+
+const MAX_LIMIT = 1000;
+
+/** The REST API (DESIGN.md "Interfaces"): targets, traces, one trace, stats. */
+export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get('/api/targets', async () => deps.targets());
+
+  app.get('/api/traces', async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new HubError('HOPSCOPE_HUB_BAD_REQUEST', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    }
+    return deps.store.list({ target: query.target, status: query.status, route: query.route, limit });
+  });
+
+  app.get('/api/traces/:traceId', async (request) => {
+    const { traceId } = request.params as { traceId: string };
+    const trace = deps.store.get(traceId.toLowerCase());
+    if (!trace) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No trace ${traceId.slice(0, 64)} in the window`);
+    return trace;
+  });
+
+  app.get('/api/stats', async (request) => {
+    const { target } = request.query as { target?: string };
+    const snapshot = deps.stats();
+    if (!target) return snapshot;
+    const one = snapshot.targets[target];
+    if (!one) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No target "${target.slice(0, 64)}"`);
+    return { ...snapshot, targets: { [target]: one } };
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The hub's error catalogue: stable codes, the HTTP status each maps to, and
+ * a message that says what to do next. Keeps `cause`. Bodies sent to clients
+ * carry the code and message only (never a stack).
+ */
+export const HUB_ERRORS = {
+  HOPSCOPE_HUB_BAD_OTLP: { status: 400, hint: 'The body is not a valid OTLP ExportTraceServiceRequest (JSON or protobuf).' },
+  HOPSCOPE_HUB_TOO_LARGE: { status: 413, hint: 'The export is larger than the limit after decompression; export smaller batches.' },
+  HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send Content-Type application/json or application/x-protobuf.' },
+  HOPSCOPE_HUB_METHOD_NOT_ALLOWED: { status: 405, hint: 'OTLP/HTTP accepts POST only.' },
+  HOPSCOPE_HUB_FORBIDDEN_HOST: { status: 403, hint: 'Open the dashboard through 127.0.0.1 or localhost (foreign Host headers are refused against DNS rebinding).' },
+  HOPSCOPE_HUB_FORBIDDEN_ORIGIN: { status: 403, hint: 'Requests from other web origins are refused.' },
+  HOPSCOPE_HUB_UNAUTHORIZED: { status: 401, hint: 'This hub needs its token: open the URL it printed (?token=…) or send Authorization: Bearer <token>.' },
+  HOPSCOPE_HUB_NOT_FOUND: { status: 404, hint: 'No such trace or target.' },
+  HOPSCOPE_HUB_BAD_REQUEST: { status: 400, hint: 'Check the query parameters.' },
+} as const;
+
+export type HubErrorCode = keyof typeof HUB_ERRORS;
+
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: HubErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${detail}. ${HUB_ERRORS[code].hint}` : HUB_ERRORS[code].hint, options);
+    this.name = 'HubError';
+    this.code = code;
+    this.statusCode = HUB_ERRORS[code].status;
+  }
+
+  toJSON(): { error: string; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HubError } from './errors';
+
+export interface GuardOptions {
+  host: string;
+  port: () => number;
+  token?: string;
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const TOKEN_COOKIE = 'hopscope_token';
+
+/**
+ * The hub defends against web pages, not only the network (DESIGN.md):
+ * foreign Host headers are refused (DNS rebinding), foreign Origins are
+ * refused on WebSocket upgrades and state-changing requests, no CORS headers
+ * are ever sent, and a token is required when one is configured.
+ */
+export function installGuard(app: FastifyInstance, options: GuardOptions): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const allowed = allowedHosts(options);
+    const host = String(request.headers.host ?? '').toLowerCase();
+    if (!allowed.has('*') && !allowed.has(host)) throw new HubError('HOPSCOPE_HUB_FORBIDDEN_HOST', `Host "${host.slice(0, 100)}" is not this hub`);
+    const origin = request.headers.origin;
+    const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
+    const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+    if (origin !== undefined && (stateChanging || upgrade) && !isSameOrigin(origin, allowed)) {
+      throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', `Origin "${origin.slice(0, 100)}" is not this hub`);
+    }
+    if (options.token && !hasToken(request, options.token)) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED');
+    const given = (request.query as Record<string, string> | undefined)?.token;
+    if (options.token && given === options.token) {
+      void reply.header('set-cookie', `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+  });
+}
+
+function allowedHosts(options: GuardOptions): Set<string> {
+  const port = options.port();
+  const names = new Set([...LOOPBACK_NAMES, options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host]);
+  if (options.host === '0.0.0.0' || options.host === '::') return new Set([...names].map((n) => `${n}:${port}`).concat(['*']));
+  return new Set([...names].map((n) => `${n}:${port}`));
+}
+
+function isSameOrigin(origin: string, allowed: Set<string>): boolean {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' && (allowed.has(url.host) || allowed.has('*'));
+  } catch {
+    return false;
+  }
+}
+
+function hasToken(request: FastifyRequest, token: string): boolean {
+  const query = (request.query as Record<string, string> | undefined)?.token;
+  if (query === token) return true;
+  if (request.headers.authorization === `Bearer ${token}`) return true;
+  const cookies = String(request.headers.cookie ?? '').split(';').map((c) => c.trim());
+  return cookies.includes(`${TOKEN_COOKIE}=${token}`);
+}

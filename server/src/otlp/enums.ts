@@ -1,0 +1,18 @@
+import type { SpanKindName, SpanStatusCode } from '@hopscope/shared';
+
+/** OTLP SpanKind numbers (0 = unspecified is read as internal). */
+export const KIND_BY_NUMBER: Record<number, SpanKindName> = { 0: 'internal', 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
+
+/** OTLP StatusCode numbers. */
+export const STATUS_BY_NUMBER: Record<number, SpanStatusCode> = { 0: 'unset', 1: 'ok', 2: 'error' };
+
+export const KIND_BY_NAME: Record<string, SpanKindName> = {
+  SPAN_KIND_UNSPECIFIED: 'internal',
+  SPAN_KIND_INTERNAL: 'internal',
+  SPAN_KIND_SERVER: 'server',
+  SPAN_KIND_CLIENT: 'client',
+  SPAN_KIND_PRODUCER: 'producer',
+  SPAN_KIND_CONSUMER: 'consumer',
+};
+
+export const STATUS_BY_NAME: Record<string, SpanStatusCode> = { STATUS_CODE_UNSET: 'unset', STATUS_CODE_OK: 'ok', STATUS_CODE_ERROR: 'error' };

@@ -1,0 +1,217 @@
+import type { Attributes, AttrValue, SpanEvent, SpanRecord } from '@hopscope/shared';
+import { HubError } from '../errors';
+import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './enums';
+
+/**
+ * A hand-written decoder for the OTLP ExportTraceServiceRequest protobuf
+ * (opentelemetry-proto trace/v1). It reads only the fields hopscope uses and
+ * skips the rest by wire type, as protobuf readers must. Malformed input
+ * throws HubError(HOPSCOPE_HUB_BAD_OTLP).
+ */
+class Reader {
+  pos: number;
+
+  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+    this.pos = start;
+  }
+
+  done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw bad('truncated varint');
+      const byte = this.buf[this.pos++]!;
+      if (shift < 53) result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return result;
+      shift += 7;
+    }
+    throw bad('varint too long');
+  }
+
+  fixed64(): number {
+    const lo = this.fixed32();
+    const hi = this.fixed32();
+    return hi * 4294967296 + lo;
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.end) throw bad('truncated fixed32');
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000;
+  }
+
+  /** A length-delimited field as a sub-reader. */
+  sub(): Reader {
+    const length = this.varint();
+    if (this.pos + length > this.end) throw bad('truncated field');
+    const reader = new Reader(this.buf, this.pos, this.pos + length);
+    this.pos += length;
+    return reader;
+  }
+
+  bytes(): Uint8Array {
+    const r = this.sub();
+    return r.buf.subarray(r.pos, r.end);
+  }
+
+  string(): string {
+    return Buffer.from(this.bytes()).toString('utf8');
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 1) this.advance(8);
+    else if (wireType === 2) this.sub();
+    else if (wireType === 5) this.advance(4);
+    else throw bad(`unsupported wire type ${wireType}`);
+  }
+
+  private advance(n: number): void {
+    if (this.pos + n > this.end) throw bad('truncated field');
+    this.pos += n;
+  }
+
+  /** Calls `onField(fieldNumber, wireType)` for each field; the callback must consume or skip it. */
+  fields(onField: (field: number, wireType: number) => void): void {
+    while (!this.done()) {
+      const key = this.varint();
+      onField(Math.floor(key / 8), key & 7);
+    }
+  }
+}
+
+function bad(detail: string): HubError {
+  return new HubError('HOPSCOPE_HUB_BAD_OTLP', `protobuf: ${detail}`);
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+export function decodeExportRequestProtobuf(body: Uint8Array): SpanRecord[] {
+  const spans: SpanRecord[] = [];
+  const reader = new Reader(body);
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) readResourceSpans(reader.sub(), spans);
+    else reader.skip(wire);
+  });
+  return spans;
+}
+
+function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
+  let resource: Attributes = {};
+  const scopes: Reader[] = [];
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) resource = readResource(reader.sub());
+    else if (field === 2 && wire === 2) scopes.push(reader.sub());
+    else reader.skip(wire);
+  });
+  // The resource may come after the spans on the wire; read spans once it is known.
+  for (const scope of scopes) {
+    scope.fields((field, wire) => {
+      if (field === 2 && wire === 2) out.push(readSpan(scope.sub(), resource));
+      else scope.skip(wire);
+    });
+  }
+}
+
+function readResource(reader: Reader): Attributes {
+  const attributes: Attributes = {};
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) readKeyValue(reader.sub(), attributes);
+    else reader.skip(wire);
+  });
+  return attributes;
+}
+
+function readSpan(reader: Reader, resource: Attributes): SpanRecord {
+  const span: SpanRecord = { traceId: '', spanId: '', name: '', kind: 'internal', startMs: 0, attributes: {}, resource, status: { code: 'unset' }, events: [] };
+  let endNs = 0;
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) span.traceId = hex(reader.bytes());
+    else if (field === 2 && wire === 2) span.spanId = hex(reader.bytes());
+    else if (field === 4 && wire === 2) {
+      const parent = hex(reader.bytes());
+      if (parent) span.parentSpanId = parent;
+    } else if (field === 5 && wire === 2) span.name = reader.string();
+    else if (field === 6 && wire === 0) span.kind = KIND_BY_NUMBER[reader.varint()] ?? 'internal';
+    else if (field === 7 && wire === 1) span.startMs = reader.fixed64() / 1e6;
+    else if (field === 8 && wire === 1) endNs = reader.fixed64();
+    else if (field === 9 && wire === 2) readKeyValue(reader.sub(), span.attributes);
+    else if (field === 11 && wire === 2) span.events.push(readEvent(reader.sub()));
+    else if (field === 15 && wire === 2) span.status = readStatus(reader.sub());
+    else reader.skip(wire);
+  });
+  if (endNs > 0) span.endMs = endNs / 1e6;
+  return span;
+}
+
+function readEvent(reader: Reader): SpanEvent {
+  const event: SpanEvent = { name: '', timeMs: 0, attributes: {} };
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 1) event.timeMs = reader.fixed64() / 1e6;
+    else if (field === 2 && wire === 2) event.name = reader.string();
+    else if (field === 3 && wire === 2) readKeyValue(reader.sub(), event.attributes);
+    else reader.skip(wire);
+  });
+  return event;
+}
+
+function readStatus(reader: Reader): SpanRecord['status'] {
+  const status: SpanRecord['status'] = { code: 'unset' };
+  reader.fields((field, wire) => {
+    if (field === 2 && wire === 2) {
+      const message = reader.string();
+      if (message) status.message = message;
+    } else if (field === 3 && wire === 0) status.code = STATUS_BY_NUMBER[reader.varint()] ?? 'unset';
+    else reader.skip(wire);
+  });
+  return status;
+}
+
+function readKeyValue(reader: Reader, into: Attributes): void {
+  let key = '';
+  let value: AttrValue | undefined;
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) key = reader.string();
+    else if (field === 2 && wire === 2) value = readAnyValue(reader.sub());
+    else reader.skip(wire);
+  });
+  if (key && value !== undefined) into[key] = value;
+}
+
+function readAnyValue(reader: Reader): AttrValue | undefined {
+  let value: AttrValue | undefined;
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) value = reader.string();
+    else if (field === 2 && wire === 0) value = reader.varint() !== 0;
+    else if (field === 3 && wire === 0) value = reader.varint();
+    else if (field === 4 && wire === 1) value = readDouble(reader);
+    else if (field === 5 && wire === 2) value = readArray(reader.sub());
+    else if (field === 7 && wire === 2) value = hex(reader.bytes());
+    else reader.skip(wire);
+  });
+  return value;
+}
+
+function readDouble(reader: Reader): number {
+  if (reader.pos + 8 > reader.end) throw bad('truncated double');
+  const value = Buffer.from(reader.buf.buffer, reader.buf.byteOffset + reader.pos, 8).readDoubleLE(0);
+  reader.pos += 8;
+  return value;
+}
+
+function readArray(reader: Reader): AttrValue {
+  const values: Array<string | number | boolean> = [];
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) {
+      const item = readAnyValue(reader.sub());
+      if (item !== undefined && !Array.isArray(item)) values.push(item);
+    } else reader.skip(wire);
+  });
+  return values;
+}
