@@ -4,7 +4,7 @@ import type { TargetInfo } from '@hopscope/shared';
 import { CliError } from './errors';
 import { helpText } from './help';
 import { parseCliOptions, type CliOptions } from './options';
-import { startHopscope, type RunningHopscope } from './start';
+import { startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
 import { parseTargetSpecs } from './targets';
 import { exportEndpointFromEnv } from './export-endpoint';
 
@@ -52,7 +52,7 @@ function targetsOrUndefined(options: CliOptions) {
   return options.targets.length > 0 ? parseTargetSpecs(options.targets) : undefined;
 }
 
-async function startFlask(options: CliOptions, common: Parameters<typeof startHopscope>[0]): Promise<RunningHopscope> {
+async function startFlask(options: CliOptions, common: HopscopeOptions): Promise<RunningHopscope> {
   const { startFlaskDemoStack } = await import('./flask-command');
   return startFlaskDemoStack(options, common);
 }

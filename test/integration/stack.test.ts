@@ -41,7 +41,7 @@ describe('request → proxy → demo target → hub', () => {
       const res = await request(`${proxyOf(target)}/items/7`);
       expect(res.status).toBe(200);
       expect(res.body).toContain('7');
-      const trace = await traceFor(undefined, (t) => t.target === target && t.path === '/items/7' && !t.inFlight && t.hops.some((h) => h.hop === 'view'));
+      const trace = await traceFor(undefined, (t) => t.target === target && t.path === '/items/7' && !t.inFlight && t.hops.some((h) => h.hop === 'view' && h.measured));
       expect(trace.route).toBe('/items/:id');
       expect(trace.status).toBe(200);
       expect(trace.method).toBe('GET');
@@ -78,7 +78,7 @@ describe('request → proxy → demo target → hub', () => {
   it('an app error is a 500 trace with the exception on the view hop', async () => {
     const res = await request(`${proxyOf('workers')}/error`);
     expect(res.status).toBe(500);
-    const trace = await traceFor(undefined, (t) => t.path === '/error' && t.hops.some((h) => h.hop === 'view'));
+    const trace = await traceFor(undefined, (t) => t.path === '/error' && t.hops.some((h) => h.hop === 'view' && h.measured));
     expect(trace.status).toBe(500);
     expect(trace.error).toBeTruthy();
     const view = trace.hops.find((h) => h.hop === 'view')!;

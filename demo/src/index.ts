@@ -1,0 +1,2 @@
+export { startDemo } from './start-demo';
+export type { DemoConfig, DemoHandle } from './start-demo';
