@@ -1,6 +1,7 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
+import { Pool } from 'undici';
 import type { SpanSink } from '@hopscope/shared';
 import { failureBody, proxyFailure, type ProxyFailureCode } from './errors';
 import { forwardRequest, type ForwardConfig } from './forward';
@@ -37,15 +38,19 @@ export interface ProxyHandle {
 export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   const upstream = new URL(config.upstream);
   if (upstream.protocol !== 'http:') throw new TypeError(`upstream must be an http:// URL, not ${config.upstream}`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  const pool = new Pool(upstream.origin, {
+    connections: 256,
+    headersTimeout: config.upstreamHeaderTimeoutMs ?? 60_000,
+    // No body timeout: Server-Sent Events and long downloads must not be cut.
+    bodyTimeout: 0,
+  });
   const forwardConfig: ForwardConfig = {
     target: config.target,
     upstream,
     basePath: upstream.pathname.replace(/\/$/, ''),
-    agent,
+    pool,
     sink: config.sink,
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
-    upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
   };
 
   const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, maxParamLength: 65_535 });
@@ -78,7 +83,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     port,
     close: async () => {
       await app.close();
-      agent.destroy();
+      await pool.close();
     },
   };
 }

@@ -71,9 +71,12 @@ export function failureFromUpstreamError(error: NodeJS.ErrnoException): ProxyFai
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_REFUSED');
-    case 'HOPSCOPE_PROXY_UPSTREAM_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
       return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_TIMEOUT');
     case 'HPE_INVALID_STATUS':
+    case 'UND_ERR_INVALID_ARG':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_HEADER_TOKEN':
     case 'HPE_INVALID_CONTENT_LENGTH':

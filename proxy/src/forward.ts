@@ -1,5 +1,6 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { formatServerTiming, parseServerTiming, parseTraceparent, formatTraceparent, type SpanSink } from '@hopscope/shared';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher, Pool } from 'undici';
+import { formatServerTiming, parseServerTiming, parseTraceparent, formatTraceparent, type SpanRecord, type SpanSink } from '@hopscope/shared';
 import { nowMs } from './clock';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
@@ -19,116 +20,140 @@ export interface ForwardConfig {
   upstream: URL;
   /** Path prefix of the upstream URL ('' for the root). */
   basePath: string;
-  agent: http.Agent;
+  /** Keep-alive connections to the upstream; never retries on its own. */
+  pool: Pool;
   sink: SpanSink;
   via: string;
-  upstreamHeaderTimeoutMs: number;
 }
 
-const TIMEOUT = Object.assign(new Error('upstream response header timeout'), { code: 'HOPSCOPE_PROXY_UPSTREAM_TIMEOUT' });
-
 /**
- * Forwards one request to the upstream: exactly one attempt, bodies streamed
- * both ways, every outcome ending both spans. The one primitive the routing
- * layer (create-proxy.ts) calls.
+ * Forwards one request to the upstream: exactly one attempt (undici's Pool
+ * does not retry), bodies streamed both ways with backpressure, every outcome
+ * ending both spans. The one primitive the routing layer (create-proxy.ts)
+ * calls; an undici dispatch handler, so no intermediate streams are made.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, config: ForwardConfig): void {
-  const incomingParent = parseTraceparent(req.headers.traceparent);
-  const serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
-  safely(config.sink, 'spanStarted', serverSpan);
-  const clientSpan = startUpstreamSpan(serverSpan, config.upstream);
-  const startedAt = serverSpan.startMs;
+  new Exchange(req, res, config).start();
+}
 
-  const upstreamReq = http.request({
-    host: config.upstream.hostname,
-    port: config.upstream.port || 80,
-    method: req.method,
-    path: config.basePath + (req.url ?? '/'),
-    agent: config.agent,
-    headers: upstreamRequestHeaders(req.headers, {
+class Exchange implements Dispatcher.DispatchHandler {
+  private readonly serverSpan: SpanRecord;
+  private readonly clientSpan: SpanRecord;
+  private controller: Dispatcher.DispatchController | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly config: ForwardConfig,
+  ) {
+    const incomingParent = parseTraceparent(req.headers.traceparent);
+    this.serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
+    safely(config.sink, 'spanStarted', this.serverSpan);
+    this.clientSpan = startUpstreamSpan(this.serverSpan, config.upstream);
+  }
+
+  start(): void {
+    const { req, res, config } = this;
+    res.on('finish', () => {
+      if (this.finished) endSpan(config.sink, this.serverSpan);
+    });
+    res.on('close', () => this.onClientClose());
+    const headers = upstreamRequestHeaders(req.headers, {
       clientAddress: req.socket.remoteAddress ?? '',
       upstreamHost: config.upstream.host,
       via: config.via,
-      traceparent: formatTraceparent(serverSpan.traceId, clientSpan.spanId),
-      requestStartMicros: Math.round(clientSpan.startMs * 1000),
-    }),
-  });
-  safely(config.sink, 'spanStarted', clientSpan);
+      traceparent: formatTraceparent(this.serverSpan.traceId, this.clientSpan.spanId),
+      requestStartMicros: Math.round(this.clientSpan.startMs * 1000),
+    });
+    safely(config.sink, 'spanStarted', this.clientSpan);
+    config.pool.dispatch(
+      {
+        origin: config.upstream.origin,
+        path: config.basePath + (req.url ?? '/'),
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: headers as Record<string, string | string[]>,
+        body: hasBody(req) ? req : null,
+      },
+      this,
+    );
+  }
 
-  let responseStarted = false;
-  let finished = false;
-  const headerTimer = setTimeout(() => upstreamReq.destroy(TIMEOUT), config.upstreamHeaderTimeoutMs);
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.finished) controller.abort(new Error('client went away'));
+  }
 
-  const fail = (failure: ProxyFailure) => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(headerTimer);
-    recordErrorInSpan(clientSpan, failure.errorType, failure.message);
-    endSpan(config.sink, clientSpan);
-    recordErrorInSpan(serverSpan, failure.errorType, failure.message);
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (this.finished) return controller.abort(new Error('client went away'));
+    const upstreamTiming = headers['server-timing'];
+    const rawTiming = Array.isArray(upstreamTiming) ? upstreamTiming.join(', ') : upstreamTiming;
+    recordUpstreamResponse(this.clientSpan, status, rawTiming);
+    recordResponseStatus(this.serverSpan, status);
+    const now = nowMs();
+    const timing = formatServerTiming([
+      ...parseServerTiming(rawTiming),
+      { name: 'proxy', duration: now - this.serverSpan.startMs },
+      { name: 'server', duration: now - this.clientSpan.startMs },
+    ]);
+    this.res.writeHead(status, clientResponseHeaders(headers, timing));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.finished) return;
+    this.finished = true;
+    endSpan(this.config.sink, this.clientSpan);
+    this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: NodeJS.ErrnoException): void {
+    if (this.finished) return;
+    // After the status line went out, any failure truncates the response (R11).
+    this.fail(this.res.headersSent ? proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START') : failureFromUpstreamError(error));
+  }
+
+  private fail(failure: ProxyFailure): void {
+    const { res, config } = this;
+    this.finished = true;
+    recordErrorInSpan(this.clientSpan, failure.errorType, failure.message);
+    endSpan(config.sink, this.clientSpan);
+    recordErrorInSpan(this.serverSpan, failure.errorType, failure.message);
     if (res.headersSent) {
-      // R11: a body cut short must reach the client as an aborted response, not a clean end.
       res.destroy();
     } else {
-      recordResponseStatus(serverSpan, failure.status);
+      recordResponseStatus(this.serverSpan, failure.status);
       const body = failureBody(failure);
       // R13: the request body may be unread; close the connection so leftover bytes are not parsed as a request.
       res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
       res.end(body);
     }
-    req.unpipe(upstreamReq);
-    endSpan(config.sink, serverSpan);
-  };
+    endSpan(config.sink, this.serverSpan);
+  }
 
-  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-    if (responseStarted) return fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START'));
-    fail(failureFromUpstreamError(error));
-  });
-
-  upstreamReq.on('response', (upstreamRes) => {
-    responseStarted = true;
-    clearTimeout(headerTimer);
-    const status = upstreamRes.statusCode ?? 502;
-    const upstreamTiming = upstreamRes.headers['server-timing'];
-    const rawTiming = Array.isArray(upstreamTiming) ? upstreamTiming.join(', ') : upstreamTiming;
-    recordUpstreamResponse(clientSpan, status, rawTiming);
-    recordResponseStatus(serverSpan, status);
-    const now = nowMs();
-    const timing = formatServerTiming([
-      ...parseServerTiming(rawTiming),
-      { name: 'proxy', duration: now - startedAt },
-      { name: 'server', duration: now - clientSpan.startMs },
-    ]);
-    res.writeHead(status, upstreamRes.statusMessage, clientResponseHeaders(upstreamRes.headers, timing));
-    upstreamRes.pipe(res);
-    upstreamRes.on('end', () => {
-      if (finished) return;
-      finished = true;
-      endSpan(config.sink, clientSpan);
-    });
-    // 'aborted'/'error' before 'end': the upstream died mid-body.
-    upstreamRes.on('error', () => fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START')));
-    upstreamRes.on('close', () => {
-      if (!upstreamRes.complete) fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START'));
-    });
-  });
-
-  res.on('finish', () => {
-    if (finished) endSpan(config.sink, serverSpan);
-  });
-  // R14: a client that goes away aborts the upstream request.
-  res.on('close', () => {
-    if (finished) return endSpan(config.sink, serverSpan);
+  /** R14: a client that goes away aborts the upstream request. */
+  private onClientClose(): void {
+    const { res, config } = this;
+    if (this.finished) return endSpan(config.sink, this.serverSpan);
     if (res.writableFinished) return;
-    finished = true;
-    clearTimeout(headerTimer);
+    this.finished = true;
     const failure = proxyFailure('HOPSCOPE_PROXY_CLIENT_DISCONNECTED');
-    recordErrorInSpan(clientSpan, failure.errorType, failure.message);
-    recordErrorInSpan(serverSpan, failure.errorType, failure.message);
-    upstreamReq.destroy();
-    endSpan(config.sink, clientSpan);
-    endSpan(config.sink, serverSpan);
-  });
+    recordErrorInSpan(this.clientSpan, failure.errorType, failure.message);
+    recordErrorInSpan(this.serverSpan, failure.errorType, failure.message);
+    this.controller?.abort(new Error('client went away'));
+    endSpan(config.sink, this.clientSpan);
+    endSpan(config.sink, this.serverSpan);
+  }
+}
 
-  req.pipe(upstreamReq);
+/** RFC 9112 §6.3: a request has a body only when it says so with Content-Length or Transfer-Encoding. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
