@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: './',
   resolve: { conditions: ['hopscope-source'] },
   build: { outDir: 'dist', emptyOutDir: true },

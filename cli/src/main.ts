@@ -25,14 +25,15 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function runCommand(options: CliOptions): Promise<RunningHopscope> {
-  const common = {
+  warnIfExposed(options);
+  const common: HopscopeOptions = {
+    token: options.token,
     host: options.host,
     port: options.port,
     otlpPort: options.otlpPort,
     proxyPort: options.proxyPort,
     exportEndpoint: exportEndpointFromEnv(process.env, options),
   };
-  warnIfExposed(options);
   switch (options.command) {
     case 'demo':
       if (options.flask) return startFlask(options, common);

@@ -19,6 +19,8 @@ export interface HopscopeOptions {
   demoWorkers?: number;
   /** Also forward every span to this OTLP/HTTP base URL (OTEL_EXPORTER_OTLP_ENDPOINT). */
   exportEndpoint?: string;
+  /** Required by the hub on every request (set when binding beyond loopback). */
+  token?: string;
 }
 
 export interface RunningHopscope {
@@ -47,7 +49,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
   };
 
   try {
-    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint }).catch(
+    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint, token: options.token }).catch(
       (error: unknown) => {
         throw mapPortError(error, 'The hub', host, [[port, '--port'], [otlpPort, '--otlp-port']]);
       },

@@ -53,7 +53,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
   };
 
-  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, maxParamLength: 65_535 });
+  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, routerOptions: { maxParamLength: 65_535 } });
   app.all('/*', {
     onRequest: (request, reply, done) => {
       reply.hijack();
