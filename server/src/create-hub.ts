@@ -78,14 +78,20 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   let port = 0;
   installGuard(app, { host, port: () => port, token: config.token });
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
+    // A refused WebSocket upgrade keeps its socket outside Fastify's connection tracking: close it.
+    if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
     if (error instanceof HubError) return reply.code(error.statusCode).send(error.toJSON());
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) return reply.code(status).send({ error: (error as { code?: string }).code ?? 'HOPSCOPE_HUB_BAD_REQUEST', message: (error as Error).message });
     return reply.code(500).send({ error: 'HOPSCOPE_HUB_INTERNAL', message: 'The hub failed to answer this request; it keeps serving.' });
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  app.get('/api/live', { websocket: true }, (socket) => live.add(socket, { type: 'hello', serverTime: Date.now(), targets }));
+  app.get('/api/live', { websocket: true }, (socket) => {
+    live.add(socket, { type: 'hello', serverTime: Date.now(), targets });
+    // Counters fill at once instead of after the next tick.
+    socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
+  });
   await app.register(restApi, { store, targets: () => targets, stats });
   await app.register(sendThroughProxy, { targets: () => targets });
   await app.register(otlpReceiver, { maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024, ingest });

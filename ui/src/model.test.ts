@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Hop, Trace } from '@hopscope/shared';
+import { DashboardModel, LANE_IDLE_MS, MAX_TRACES } from './model';
+import { PlaybackClock } from './clock';
+
+const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({ hop: name, start, duration, measured: true, source: 'measured', inFlight: false, attributes: {}, ...extra });
+const trace = (id: string, extra: Partial<Trace> = {}): Trace => ({ traceId: id, target: 'dev', method: 'GET', path: '/', start: 1000, duration: 10, status: 200, inFlight: false, hops: [hop('proxy', 1000, 10)], ...extra });
+
+describe('DashboardModel', () => {
+  it('a late, stale in-flight message does not turn a finished trace back into a running one', () => {
+    const model = new DashboardModel();
+    model.apply({ type: 'trace', trace: trace('a') });
+    model.apply({ type: 'trace', trace: trace('a', { inFlight: true, duration: undefined }) });
+    expect(model.traces.get('a')!.inFlight).toBe(false);
+  });
+
+  it('out-of-order versions: the more complete finished trace wins', () => {
+    const model = new DashboardModel();
+    const full = trace('a', { hops: [hop('proxy', 1000, 10), hop('server', 1001, 8), hop('view', 1002, 5)] });
+    model.apply({ type: 'trace', trace: full });
+    model.apply({ type: 'trace', trace: trace('a') });
+    expect(model.traces.get('a')!.hops).toHaveLength(3);
+  });
+
+  it('traces with missing hops (proxy-only targets) are kept and listed newest first', () => {
+    const model = new DashboardModel();
+    model.apply({ type: 'trace', trace: trace('a', { target: 'app' }) });
+    model.apply({ type: 'trace', trace: trace('b', { target: 'app', status: 502, error: 'upstream_connect_refused' }) });
+    expect(model.list().map((t) => t.traceId)).toEqual(['b', 'a']);
+    expect(model.list({ status: 'error' }).map((t) => t.traceId)).toEqual(['b']);
+    expect(model.targets.map((t) => t.name)).toEqual(['app']);
+  });
+
+  it('worker lanes appear with their first request and disappear after being idle', () => {
+    const model = new DashboardModel();
+    model.apply({ type: 'trace', trace: trace('a', { worker: '12', start: 1000 }) });
+    model.apply({ type: 'trace', trace: trace('b', { worker: '9', start: 5000 }) });
+    expect(model.lanes('dev', 6000)).toEqual(['9', '12']);
+    expect(model.lanes('dev', 1010 + LANE_IDLE_MS + 1)).toEqual(['9']);
+  });
+
+  it('memory is bounded: the oldest traces are forgotten', () => {
+    const model = new DashboardModel();
+    for (let i = 0; i < MAX_TRACES + 10; i++) model.upsert(trace(`t${i}`));
+    expect(model.traces.size).toBe(MAX_TRACES);
+    expect(model.traces.has('t0')).toBe(false);
+  });
+});
+
+describe('PlaybackClock', () => {
+  it('runs behind real time, slows down and pauses without jumping', () => {
+    let real = 10_000;
+    const clock = new PlaybackClock(() => real, 400);
+    expect(clock.now()).toBe(9_600);
+    clock.setRate(0.1);
+    real += 1_000;
+    expect(clock.now()).toBeCloseTo(9_700);
+    clock.setPaused(true);
+    real += 5_000;
+    expect(clock.now()).toBeCloseTo(9_700);
+    clock.goLive();
+    expect(clock.now()).toBe(real - 400);
+  });
+});

@@ -1,0 +1,90 @@
+import type { LiveMessage, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+
+/** Traces kept in the browser; older ones are forgotten (bounded memory). */
+export const MAX_TRACES = 2_000;
+/** A worker lane disappears when it has handled nothing for this long. */
+export const LANE_IDLE_MS = 30_000;
+
+/**
+ * The dashboard's state, folded from live messages. Pure: no DOM, no timers,
+ * so it is tested in Node. A trace message carries the whole trace; a newer
+ * version replaces an older one, except that a finished trace is never turned
+ * back into an in-flight one by a late, stale message.
+ */
+export class DashboardModel {
+  targets: TargetInfo[] = [];
+  stats: StatsSnapshot | undefined;
+  droppedMessages = 0;
+  /** Newest last; Map order is arrival order of a trace's first message. */
+  readonly traces = new Map<string, Trace>();
+  /** target → worker → last time (epoch ms) a request used it. */
+  private readonly workersSeen = new Map<string, Map<string, number>>();
+
+  apply(message: LiveMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.targets = message.targets;
+        break;
+      case 'stats':
+        this.stats = message.stats;
+        break;
+      case 'dropped':
+        this.droppedMessages += message.count;
+        break;
+      case 'trace':
+        this.upsert(message.trace);
+        break;
+    }
+  }
+
+  upsert(trace: Trace): void {
+    const known = this.traces.get(trace.traceId);
+    if (known && !known.inFlight && trace.inFlight) return;
+    if (known && !known.inFlight && !trace.inFlight && trace.hops.length < known.hops.length) return;
+    this.traces.set(trace.traceId, trace);
+    if (!this.targets.some((t) => t.name === trace.target)) this.targets = [...this.targets, { name: trace.target, upstream: '', proxy: '' }];
+    if (trace.worker) {
+      const lanes = this.workersSeen.get(trace.target) ?? new Map<string, number>();
+      lanes.set(trace.worker, Math.max(lanes.get(trace.worker) ?? 0, trace.start + (trace.duration ?? 0)));
+      this.workersSeen.set(trace.target, lanes);
+    }
+    while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
+  }
+
+  /** Worker lanes of a target, sorted, without those idle for LANE_IDLE_MS. */
+  lanes(target: string, nowMs: number): string[] {
+    const lanes = this.workersSeen.get(target);
+    if (!lanes) return [];
+    for (const [worker, lastSeen] of lanes) if (nowMs - lastSeen > LANE_IDLE_MS) lanes.delete(worker);
+    return [...lanes.keys()].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  }
+
+  /** Newest first, filtered. */
+  list(filter: { target?: string; status?: string; route?: string } = {}, limit = 200): Trace[] {
+    const out: Trace[] = [];
+    const all = [...this.traces.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+      const t = all[i]!;
+      if (filter.target && t.target !== filter.target) continue;
+      if (filter.route && t.route !== filter.route) continue;
+      if (filter.status === 'error' && !isFailed(t)) continue;
+      if (filter.status === 'ok' && isFailed(t)) continue;
+      out.push(t);
+    }
+    return out;
+  }
+
+  /** Traces whose time span contains virtual time `at` (or in flight), for the animation. */
+  activeAt(at: number): Trace[] {
+    const out: Trace[] = [];
+    for (const t of this.traces.values()) {
+      const end = t.inFlight ? Infinity : t.start + (t.duration ?? 0);
+      if (t.start <= at && at <= end + 300) out.push(t);
+    }
+    return out;
+  }
+}
+
+export function isFailed(trace: Trace): boolean {
+  return trace.error !== undefined || (trace.status ?? 0) >= 500;
+}

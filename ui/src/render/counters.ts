@@ -1,0 +1,56 @@
+import { select } from 'd3';
+import type { StatsSnapshot } from '@hopscope/shared';
+
+/** Live counters per target and the hub's own health, as text. */
+export function renderCounters(container: HTMLElement, stats: StatsSnapshot | undefined, targets: string[], animatedShare: number, droppedMessages: number): void {
+  const cards = select(container)
+    .selectAll<HTMLDivElement, string>('div.counter-card')
+    .data(targets, (d) => d)
+    .join((enter) => {
+      const card = enter.append('div').attr('class', 'counter-card');
+      card.append('h3');
+      card.append('dl');
+      return card;
+    })
+    .attr('data-testid', (d) => `counters-${d}`);
+  cards.select('h3').text((d) => d);
+  cards
+    .select('dl')
+    .selectAll<HTMLDivElement, [string, string]>('div')
+    .data((target) => {
+      const t = stats?.targets[target];
+      return [
+        ['req/s', t ? t.rps.toFixed(1) : '–'],
+        ['p50', t ? `${t.latency.p50.toFixed(1)} ms` : '–'],
+        ['p95', t ? `${t.latency.p95.toFixed(1)} ms` : '–'],
+        ['p99', t ? `${t.latency.p99.toFixed(1)} ms` : '–'],
+        ['errors', t ? `${(t.errorRate * 100).toFixed(1)}%` : '–'],
+        ['in flight', t ? String(t.inFlight) : '–'],
+        ['queue', t ? String(t.queueDepth) : '–'],
+      ] as Array<[string, string]>;
+    })
+    .join((enter) => {
+      const div = enter.append('div');
+      div.append('dt');
+      div.append('dd');
+      return div;
+    })
+    .attr('data-testid', (d) => `counter-${d[0].replace(/\W+/g, '-')}`)
+    .call((div) => {
+      div.select('dt').text((d) => d[0]);
+      div.select('dd').text((d) => d[1]);
+    });
+
+  const hub = stats?.hub;
+  select(container)
+    .selectAll<HTMLParagraphElement, number>('p.hub-health')
+    .data([0])
+    .join('p')
+    .attr('class', 'hub-health')
+    .attr('data-testid', 'hub-health')
+    .text(
+      hub
+        ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
+        : 'hub: waiting for statistics…',
+    );
+}
