@@ -1,14 +1,37 @@
-import { CliError } from './errors';
 import type { CliOptions } from './options';
-import type { HopscopeOptions, RunningHopscope } from './start';
+import { requirePythonStack, startFlaskDevServer, startGunicorn, type PythonServer } from './flask/python-stack';
+import { otlpBase, startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
 
 /**
- * `hopscope demo --flask` (issue 3): the example Flask app under the Werkzeug
- * dev server and under gunicorn, each behind a proxy. Placeholder until the
- * Flask integration lands.
+ * `hopscope demo --flask`: the example Flask app under Werkzeug's development
+ * server (`flask-dev`) and under `gunicorn -w N` (`gunicorn`), each behind a
+ * proxy, with the dashboard. The apps export their spans to the hub's OTLP port.
  */
 export async function startFlaskDemoStack(options: CliOptions, common: HopscopeOptions): Promise<RunningHopscope> {
-  void options;
-  void common;
-  throw new CliError('HOPSCOPE_CLI_PREREQUISITE_MISSING', 'hopscope demo --flask is not available yet.');
+  requirePythonStack();
+  const servers: PythonServer[] = [];
+  const stopServers = () => Promise.all(servers.map((s) => s.stop())).then(() => undefined);
+  // The hub first (its OTLP port must exist before the apps export), then the apps, then their proxies.
+  const hub = await startHopscope({ ...common, targets: [] });
+  try {
+    const otlpEndpoint = otlpBase(hub.otlpUrl);
+    servers.push(await startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev' }));
+    servers.push(await startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: options.workers }));
+    const proxies = await hub.addTargets([
+      { name: 'flask-dev', url: servers[0]!.url },
+      { name: 'gunicorn', url: servers[1]!.url },
+    ]);
+    return {
+      ...hub,
+      targets: proxies,
+      close: async () => {
+        await hub.close();
+        await stopServers();
+      },
+    };
+  } catch (error) {
+    await hub.close();
+    await stopServers();
+    throw error;
+  }
 }

@@ -29,6 +29,8 @@ export interface RunningHopscope {
   targets: TargetInfo[];
   /** The hub itself, for callers that need more than the URLs (tests, replay). */
   hub: Hub;
+  /** Puts a proxy in front of more targets (next proxy ports), e.g. apps started after the hub. */
+  addTargets(targets: TargetSpec[]): Promise<TargetInfo[]>;
   close(): Promise<void>;
 }
 
@@ -64,20 +66,27 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     }
 
     const infos: TargetInfo[] = [];
-    for (const [index, target] of targets.entries()) {
-      const listenPort = proxyPort === 0 ? 0 : proxyPort + index;
-      const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort }).catch(
-        (error: unknown) => {
-          throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
-        },
-      );
-      closers.push(() => proxy.close());
-      const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
-      hub.addTarget(info);
-      infos.push(info);
-    }
+    // Proxies take consecutive ports from --proxy-port, in the order targets are given.
+    const addTargets = async (specs: TargetSpec[]): Promise<TargetInfo[]> => {
+      const added: TargetInfo[] = [];
+      for (const target of specs) {
+        const listenPort = proxyPort === 0 ? 0 : proxyPort + infos.length;
+        const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort }).catch(
+          (error: unknown) => {
+            throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
+          },
+        );
+        closers.push(() => proxy.close());
+        const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
+        hub.addTarget(info);
+        infos.push(info);
+        added.push(info);
+      }
+      return added;
+    };
+    await addTargets(targets);
 
-    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, targets: infos, hub, close: closeAll };
+    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, targets: infos, hub, addTargets, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -18,7 +18,7 @@ describe('the README documents every error a user can meet', () => {
   });
 
   it('every error.type the proxy records', () => {
-    const used = new Set(Object.values(PROXY_FAILURES).map((f) => f.errorType));
+    const used = new Set<string>(Object.values(PROXY_FAILURES).map((f) => f.errorType));
     for (const type of ERROR_TYPES.filter((t) => used.has(t))) expect(readme, type).toContain(`\`${type}\``);
   });
 });

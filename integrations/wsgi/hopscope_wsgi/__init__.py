@@ -1,0 +1,38 @@
+"""hopscope_wsgi: hop-by-hop tracing for Flask and any WSGI app, standard library only.
+
+    import hopscope_wsgi
+    hopscope_wsgi.instrument(app)          # a Flask app: gateway, route, view, response
+    app = hopscope_wsgi.HopscopeMiddleware(wsgi_app)   # any WSGI app: gateway, response
+
+Spans go as OTLP/HTTP JSON to $OTEL_EXPORTER_OTLP_ENDPOINT (default
+http://127.0.0.1:4318, hopscope's receiver) from a background thread; set
+HOPSCOPE_EXPORT=off to rely on the Server-Timing header alone.
+"""
+from ._exporter import Exporter
+from ._middleware import HopscopeMiddleware as _Middleware
+
+__all__ = ["instrument", "HopscopeMiddleware", "stats"]
+
+_exporters = []
+
+
+def HopscopeMiddleware(app, service_name="wsgi-app"):
+    exporter = Exporter(service_name)
+    _exporters.append(exporter)
+    return _Middleware(app, exporter)
+
+
+def instrument(app, service_name=None):
+    """Instruments a Flask app in place (or wraps a plain WSGI callable) and returns it."""
+    if hasattr(app, "wsgi_app") and hasattr(app, "dispatch_request"):
+        from ._flask import instrument_flask
+
+        instrument_flask(app)
+        app.wsgi_app = HopscopeMiddleware(app.wsgi_app, service_name or app.import_name)
+        return app
+    return HopscopeMiddleware(app, service_name or "wsgi-app")
+
+
+def stats():
+    """Spans exported and dropped by this process (dropped: hub down, slow, or queue full)."""
+    return {"exported": sum(e.exported for e in _exporters), "dropped": sum(e.dropped for e in _exporters)}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { missingPythonPrerequisites, startFlaskDevServer, startGunicorn, startHopscope, otlpBase, type PythonServer, type RunningHopscope } from '@hopscope/cli';
+import type { Trace } from '@hopscope/shared';
+import { getJson, request } from '../support/http';
+import { closedPort } from '../support/upstream';
+
+// CI installs python3-flask and gunicorn (.ci/run); elsewhere these tests say why they are skipped.
+const missing = missingPythonPrerequisites();
+const APP_HOPS = ['proxy', 'server', 'queue', 'gateway', 'route', 'view', 'response'];
+
+let stack: RunningHopscope;
+const servers: PythonServer[] = [];
+const proxy: Record<string, string> = {};
+
+beforeAll(async () => {
+  if (missing.length > 0) return;
+  stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
+  const otlpEndpoint = otlpBase(stack.otlpUrl);
+  const [dev, gunicorn, preload, timingOnly] = await Promise.all([
+    startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev' }),
+    startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: 4 }),
+    startGunicorn({ otlpEndpoint, serviceName: 'gunicorn-preload', workers: 2, extraArgs: ['--preload'] }),
+    startFlaskDevServer({ otlpEndpoint, serviceName: 'timing-only', env: { HOPSCOPE_EXPORT: 'off' } }),
+  ]);
+  servers.push(dev, gunicorn, preload, timingOnly);
+  const infos = await stack.addTargets([
+    { name: 'flask-dev', url: dev.url },
+    { name: 'gunicorn', url: gunicorn.url },
+    { name: 'preload', url: preload.url },
+    { name: 'timing-only', url: timingOnly.url },
+  ]);
+  for (const info of infos) proxy[info.name] = info.proxy;
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function traceOf(target: string, path: string, ready: (t: Trace) => boolean = (t) => t.hops.some((h) => h.hop === 'view' && h.measured)): Promise<Trace> {
+  return vi.waitFor(
+    async () => {
+      const traces = await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=${target}`);
+      const trace = traces.find((t) => t.path === path && !t.inFlight && ready(t));
+      if (!trace) throw new Error(`no finished ${target} ${path} trace yet`);
+      return trace;
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? ` (skipped: missing ${missing.join(', ')})` : ''}`, () => {
+  for (const target of ['flask-dev', 'gunicorn', 'preload']) {
+    it(`${target}: the hello app answers through the proxy and /items/<int:item_id> is traced hop by hop`, async () => {
+      const hello = await request(`${proxy[target]}/`);
+      expect(hello.body).toBe('Hello, Flask World!');
+      const res = await request(`${proxy[target]}/items/7`);
+      expect(JSON.parse(res.body)).toEqual({ id: 7, name: 'item 7' });
+      const trace = await traceOf(target, '/items/7');
+      expect(trace.hops.map((h) => h.hop)).toEqual(APP_HOPS);
+      expect(trace.route).toBe('/items/<int:item_id>');
+      expect(trace.status).toBe(200);
+      expect(trace.worker).toMatch(/^\d+$/);
+      const hop = (name: string) => trace.hops.find((h) => h.hop === name)!;
+      // The app's spans joined the proxy's trace and nest inside the upstream call (1 ms of clock slack).
+      expect(hop('gateway').start).toBeGreaterThanOrEqual(hop('server').start - 1);
+      expect(hop('view').start + hop('view').duration).toBeLessThanOrEqual(hop('gateway').start + hop('gateway').duration + 1);
+    });
+  }
+
+  it('a view that raises shows ZeroDivisionError on the view hop and a 500', async () => {
+    const res = await request(`${proxy['gunicorn']}/error`);
+    expect(res.status).toBe(500);
+    const trace = await traceOf('gunicorn', '/error');
+    expect(trace.status).toBe(500);
+    const view = trace.hops.find((h) => h.hop === 'view')!;
+    expect(view.error?.type).toBe('ZeroDivisionError');
+    expect(view.error?.message).toBe('division by zero');
+    expect(view.error?.stack).toContain('1 / 0');
+  });
+
+  it('gunicorn -w 4 spreads concurrent CPU-bound requests over several worker pids', async () => {
+    await Promise.all([1, 2, 3, 4].map((n) => request(`${proxy['gunicorn']}/cpu?ms=300&n=${n}`)));
+    const traces = await vi.waitFor(async () => {
+      const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=gunicorn`)).filter((t) => t.path === '/cpu' && t.worker);
+      if (all.length < 4) throw new Error('not yet');
+      return all;
+    }, { timeout: 15_000, interval: 100 });
+    expect(new Set(traces.map((t) => t.worker)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the threaded dev server overlaps sleeping requests (I/O-bound)', async () => {
+    await Promise.all([1, 2, 3].map((n) => request(`${proxy['flask-dev']}/slow?ms=400&n=${n}`)));
+    const traces = await vi.waitFor(async () => {
+      const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=flask-dev`)).filter((t) => t.path === '/slow' && t.hops.some((h) => h.hop === 'view' && h.measured));
+      if (all.length < 3) throw new Error('not yet');
+      return all;
+    }, { timeout: 15_000, interval: 100 });
+    const views = traces.map((t) => t.hops.find((h) => h.hop === 'view')!);
+    const latestStart = Math.max(...views.map((v) => v.start));
+    const earliestEnd = Math.min(...views.map((v) => v.start + v.duration));
+    expect(latestStart).toBeLessThan(earliestEnd);
+  });
+
+  it('with export off, the Server-Timing header alone gives synthesized app hops', async () => {
+    await request(`${proxy['timing-only']}/items/3`);
+    const trace = await traceOf('timing-only', '/items/3', (t) => t.hops.some((h) => h.hop === 'view'));
+    const view = trace.hops.find((h) => h.hop === 'view')!;
+    expect(view.source).toBe('synthesized');
+    expect(trace.hops.map((h) => h.hop)).toEqual(['proxy', 'server', 'gateway', 'route', 'view']);
+  });
+
+  it('keeps serving every request when the hub is down (spans dropped, never blocking)', async () => {
+    const offline = await startGunicorn({ otlpEndpoint: `http://127.0.0.1:${await closedPort()}`, serviceName: 'offline', workers: 1 });
+    try {
+      for (let i = 0; i < 5; i++) expect((await request(`${offline.url}/items/${i}`)).status).toBe(200);
+    } finally {
+      await offline.stop();
+    }
+  });
+});
