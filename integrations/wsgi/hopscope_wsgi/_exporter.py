@@ -17,6 +17,10 @@ FLUSH_SECONDS = 0.1
 TIMEOUT_SECONDS = 2.0
 
 
+# Telemetry goes straight to the collector: an HTTP(S)_PROXY meant for the app's own outbound calls must not apply.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _endpoint():
     traces = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     if traces:
@@ -71,7 +75,7 @@ class Exporter:
         body = json.dumps(self._export_request(batch)).encode("utf-8")
         request = urllib.request.Request(_endpoint(), data=body, method="POST", headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read()
             self.exported += len(batch)
         except Exception:

@@ -26,8 +26,9 @@ class HopscopeMiddleware:
         def traced_start_response(status, headers, exc_info=None):
             try:
                 hops.gateway.attributes[STATUS] = int(status.split(" ", 1)[0])
-                if hops.view is not None and hops.response is None:
-                    hops.response = hops.child("response", "response", start_ns=hops.view.end_ns)
+                if hops.response is None:
+                    # The response hop starts when the view returned (Flask), else when the app answered.
+                    hops.response = hops.child("response", "response", start_ns=hops.view.end_ns if hops.view is not None else None)
                 headers = list(headers) + [("Server-Timing", hops.server_timing())]
             except Exception:
                 pass
