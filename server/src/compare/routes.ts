@@ -1,5 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TargetInfo, Trace } from '@hopscope/shared';
+import { HubError } from '../errors';
+import { CompareRunner } from './runner';
+import { compareSpecSchema } from './spec';
+import { latencyHistogram } from './histogram';
 
 /** What the compare runner needs from the hub (the hub passes it in). */
 export interface CompareDeps {
@@ -10,9 +14,30 @@ export interface CompareDeps {
 }
 
 /**
- * Compare routes under /api/compare (issue 5). Placeholder until the compare
- * runner lands: registers nothing.
+ * Compare runs under /api/compare: POST starts one (the spec in the body),
+ * GET /api/compare/:id follows it, GET /api/compare lists the saved runs.
  */
-export function compareRoutes(_deps: CompareDeps): FastifyPluginAsync {
-  return async () => {};
+export function compareRoutes(deps: CompareDeps): FastifyPluginAsync {
+  return async (app) => {
+    const runner = new CompareRunner(deps);
+    app.post('/api/compare', async (request, reply) => {
+      const parsed = compareSpecSchema.safeParse(request.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HubError('HOPSCOPE_HUB_BAD_REQUEST', `compare spec: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+      }
+      const known = deps.targets().map((t) => t.name);
+      const unknown = parsed.data.targets.filter((t) => !known.includes(t));
+      if (unknown.length > 0) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No target ${unknown.map((t) => `"${t}"`).join(', ')}; the hub has ${known.join(', ') || 'none'}`);
+      const run = runner.start(parsed.data);
+      return reply.code(202).send({ id: run.id, status: run.status });
+    });
+    app.get('/api/compare', async () => runner.list().map(({ id, spec, status, startedAt, comparisons }) => ({ id, spec, status, startedAt, sentences: comparisons.map((c) => c.sentence) })));
+    app.get('/api/compare/:id', async (request) => {
+      const run = runner.get((request.params as { id: string }).id);
+      if (!run) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'No such compare run');
+      // Raw samples stay in the hub; clients get a histogram of them.
+      return { ...run, results: run.results.map(({ samples, ...rest }) => ({ ...rest, histogram: latencyHistogram(samples) })) };
+    });
+  };
 }

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { TargetInfo, Trace } from '@hopscope/shared';
+import { compareTargets, hopStatistics, type Comparison, type TargetResult } from './analysis';
+import { measureDriverCeiling } from './ceiling';
+import { runLoad, type LoadProgress } from './driver';
+import type { CompareSpec } from './spec';
+
+export interface CompareRun {
+  id: string;
+  spec: CompareSpec;
+  status: 'running' | 'done' | 'failed';
+  startedAt: number;
+  progress?: LoadProgress & { target: string };
+  results: TargetResult[];
+  comparisons: Comparison[];
+  warnings: string[];
+  error?: string;
+}
+
+export interface RunnerDeps {
+  targets(): TargetInfo[];
+  tracesSince(target: string, sinceMs: number): Trace[];
+}
+
+/** Saved runs kept by the hub (oldest dropped first). */
+const MAX_RUNS = 50;
+/** Time for the apps' last spans to arrive before per-hop statistics are read. */
+const LATE_SPANS_MS = 600;
+
+/**
+ * Runs compares one at a time: the same load through each target's proxy in
+ * turn (never both at once: on a small machine they would compete for the
+ * same cores), then per-hop statistics from the traces and the comparison.
+ */
+export class CompareRunner {
+  private readonly runs = new Map<string, CompareRun>();
+  private busy: Promise<unknown> = Promise.resolve();
+  private ceiling: number | undefined;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  start(spec: CompareSpec): CompareRun {
+    const run: CompareRun = { id: randomBytes(6).toString('hex'), spec, status: 'running', startedAt: Date.now(), results: [], comparisons: [], warnings: [] };
+    this.runs.set(run.id, run);
+    while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
+    this.busy = this.busy.then(() => this.execute(run));
+    return run;
+  }
+
+  get(id: string): CompareRun | undefined {
+    return this.runs.get(id);
+  }
+
+  list(): CompareRun[] {
+    return [...this.runs.values()].reverse();
+  }
+
+  private async execute(run: CompareRun): Promise<void> {
+    try {
+      this.ceiling ??= await measureDriverCeiling();
+      for (const name of run.spec.targets) {
+        const info = this.deps.targets().find((t) => t.name === name);
+        if (!info) throw new Error(`unknown target "${name}"`);
+        const load = await runLoad(info.proxy, run.spec, (progress) => (run.progress = { ...progress, target: name }));
+        await new Promise((resolve) => setTimeout(resolve, LATE_SPANS_MS));
+        const paths = new Set(run.spec.paths.map((p) => p.path.split('?')[0]));
+        const traces = this.deps.tracesSince(name, load.measuredFrom).filter((t) => t.start <= load.measuredTo && paths.has(t.path));
+        run.results.push({ ...load, target: name, ...hopStatistics(traces) });
+        if (load.throughput > 0.7 * this.ceiling) {
+          run.warnings.push(`${name}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`);
+        }
+      }
+      const [baseline, ...others] = run.results;
+      run.comparisons = others.map((other) => compareTargets(baseline!, other));
+      run.status = 'done';
+    } catch (error) {
+      run.status = 'failed';
+      run.error = (error as Error).message;
+    }
+  }
+}
