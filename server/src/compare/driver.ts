@@ -1,5 +1,5 @@
 import { build as buildHistogram } from 'hdr-histogram-js';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { Percentiles } from '@hopscope/shared';
 import { Reservoir, seededRandom } from './statistics';
 import type { CompareSpec } from './spec';
@@ -48,14 +48,8 @@ export async function runLoad(url: string, spec: CompareSpec, onProgress: (p: Lo
   let errorCount = 0;
 
   const send = async (intendedStart: number): Promise<void> => {
-    let failure: string | undefined;
-    try {
-      const res = await pool.request({ path: basePath + pickPath(), method: spec.method as 'GET', headers: spec.headers, body: spec.body ?? null });
-      for await (const _chunk of res.body) void _chunk;
-      if (res.statusCode >= 500) failure = `status_${res.statusCode}`;
-    } catch (error) {
-      failure = (error as { code?: string }).code ?? 'request_failed';
-    }
+    const status = await exchange(pool, { path: basePath + pickPath(), method: spec.method as Dispatcher.HttpMethod, headers: spec.headers, body: spec.body ?? null });
+    const failure = typeof status === 'string' ? status : status >= 500 ? `status_${status}` : undefined;
     if (intendedStart < measureFrom) return;
     const ended = performance.now();
     if (ended > deadline + 60_000) return;
@@ -167,4 +161,24 @@ function pathPicker(spec: CompareSpec): () => string {
     }
     return spec.paths[spec.paths.length - 1]!.path;
   };
+}
+
+/**
+ * One request on the pool, timed to the last byte of the response without
+ * streams or copies (a dispatch handler): resolves with the status, or with
+ * the error code when the request failed.
+ */
+function exchange(pool: Pool, options: Omit<Dispatcher.DispatchOptions, 'origin'>): Promise<number | string> {
+  return new Promise((resolve) => {
+    let status = 0;
+    pool.dispatch(options, {
+      onRequestStart: () => {},
+      onResponseStart: (_controller, statusCode) => {
+        status = statusCode;
+      },
+      onResponseData: () => {},
+      onResponseEnd: () => resolve(status),
+      onResponseError: (_controller, error) => resolve((error as { code?: string }).code ?? 'request_failed'),
+    });
+  });
 }
