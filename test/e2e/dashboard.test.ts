@@ -140,3 +140,21 @@ describe('the live dashboard', () => {
 
 
 });
+
+describe('the Compare view', () => {
+  it('starts a run from the dashboard, shows its progress, the sentence, the table and the histograms, and keeps it', async () => {
+    await page.getByTestId('tab-compare').click();
+    await page.getByTestId('compare-a').selectOption('dev');
+    await page.getByTestId('compare-b').selectOption('workers');
+    await page.getByTestId('compare-path').fill('/slow?ms=50');
+    await page.getByTestId('compare-concurrency').fill('4');
+    await page.getByTestId('compare-seconds').fill('2');
+    await page.getByTestId('compare-start').click();
+    await expect.poll(() => page.getByTestId('compare-status').textContent(), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('compare-sentence').first().textContent()).toMatch(/^workers is [\d.]+× faster than dev at p50/);
+    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('compare-histogram').locator('path.histogram-line').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('compare-saved-run').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: '/tmp/hopscope-compare.png' });
+  });
+});

@@ -112,6 +112,7 @@ byId('tab-compare').addEventListener('click', () => {
     compareMounted = true;
     mountCompareView(section, location.origin);
   }
+  if (!section.hidden) section.scrollIntoView({ behavior: 'smooth' });
 });
 byId<HTMLFormElement>('send-form').addEventListener('submit', (event) => {
   event.preventDefault();
