@@ -72,10 +72,12 @@ export function stationAt(trace: Trace, at: number): HopName | 'queue' | 'done' 
 export function placeParticles(traces: readonly Trace[], at: number, geometry: RowGeometry): { particles: ParticlePlace[]; overflow: Map<string, number> } {
   const particles: ParticlePlace[] = [];
   const overflow = new Map<string, number>();
-  const queued = traces
-    .filter((t) => stationAt(t, at) === 'queue')
-    .sort((a, b) => a.start - b.start)
-    .map((t) => t.traceId);
+  const queued = new Map(
+    traces
+      .filter((t) => stationAt(t, at) === 'queue')
+      .sort((a, b) => a.start - b.start)
+      .map((t, index) => [t.traceId, index]),
+  );
   for (const trace of traces) {
     const station = stationAt(trace, at);
     if (!station) continue;
@@ -85,7 +87,7 @@ export function placeParticles(traces: readonly Trace[], at: number, geometry: R
     }
     const failed = isFailed(trace) && (station === 'done' || station === 'response' || failedHopReached(trace, at));
     if (station === 'queue') {
-      const k = queued.indexOf(trace.traceId);
+      const k = queued.get(trace.traceId) ?? 0;
       particles.push({ traceId: trace.traceId, x: stationX('server', geometry.width) - 26 - (k % 12) * 10, y: laneY({ ...geometry, lanes: [] }, undefined) + Math.floor(k / 12) * 10, station, failed });
       continue;
     }

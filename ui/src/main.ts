@@ -36,6 +36,7 @@ function showConnection(state: ConnectionState): void {
   el.textContent = state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'disconnected — reconnecting…';
 }
 
+let lastStaticDraw = 0;
 function frame(): void {
   const at = clock.now();
   const targets = model.targets.map((t) => t.name);
@@ -46,7 +47,9 @@ function frame(): void {
     tracesByTarget.set(trace.target, list);
   }
   const lanesByTarget = new Map(targets.map((t) => [t, model.lanes(t, at)]));
-  const { animated, total } = renderFlow(flow, { targets, tracesByTarget, lanesByTarget, stats: model.stats, at, followed, onFollow: follow });
+  const drawStatic = performance.now() - lastStaticDraw > 250;
+  if (drawStatic) lastStaticDraw = performance.now();
+  const { animated, total } = renderFlow(flow, { targets, tracesByTarget, lanesByTarget, stats: model.stats, at, followed, onFollow: follow }, drawStatic);
   animatedShare = total === 0 ? 1 : animated / total;
   requestAnimationFrame(frame);
 }
@@ -59,7 +62,7 @@ setInterval(() => {
   document.body.dataset.ticks = String(++ticks);
   if (clock.paused) return;
   const filter = { target: byId<HTMLSelectElement>('filter-target').value || undefined, status: byId<HTMLSelectElement>('filter-status').value || undefined, route: byId<HTMLInputElement>('filter-route').value.trim() || undefined };
-  renderTraceList(byId<HTMLTableSectionElement>('trace-rows'), model.list(filter, 100), selected, selectTrace);
+  renderTraceList(byId<HTMLTableSectionElement>("trace-rows"), model.list(filter, 60), selected, selectTrace);
   renderCounters(byId('counters'), model.stats, model.targets.map((t) => t.name), animatedShare, model.droppedMessages);
   if (selected) renderWaterfall(byId('waterfall'), model.traces.get(selected));
 }, 250);

@@ -1,5 +1,6 @@
 import { select } from 'd3';
 import type { StatsSnapshot } from '@hopscope/shared';
+import { setText } from './text';
 
 /** Live counters per target and the hub's own health, as text. */
 export function renderCounters(container: HTMLElement, stats: StatsSnapshot | undefined, targets: string[], animatedShare: number, droppedMessages: number): void {
@@ -13,7 +14,7 @@ export function renderCounters(container: HTMLElement, stats: StatsSnapshot | un
       return card;
     })
     .attr('data-testid', (d) => `counters-${d}`);
-  cards.select('h3').text((d) => d);
+  cards.select('h3').call(setText, (d: string) => d);
   cards
     .select('dl')
     .selectAll<HTMLDivElement, [string, string]>('div')
@@ -37,8 +38,8 @@ export function renderCounters(container: HTMLElement, stats: StatsSnapshot | un
     })
     .attr('data-testid', (d) => `counter-${d[0].replace(/\W+/g, '-')}`)
     .call((div) => {
-      div.select('dt').text((d) => d[0]);
-      div.select('dd').text((d) => d[1]);
+      div.select('dt').call(setText, (d: [string, string]) => d[0]);
+      div.select('dd').call(setText, (d: [string, string]) => d[1]);
     });
 
   const hub = stats?.hub;

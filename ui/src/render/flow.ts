@@ -1,5 +1,6 @@
 import { select, type Selection } from 'd3';
 import type { StatsSnapshot, Trace } from '@hopscope/shared';
+import { setText } from './text';
 import { laneY, placeParticles, STATION_LABELS, STATIONS, stationX, type ParticlePlace, type RowGeometry } from '../layout';
 
 export const WIDTH = 1200;
@@ -20,8 +21,10 @@ export interface FlowView {
  * right, a lane per worker, the waiting line in front of the server, one
  * particle per request. Keyed d3 joins, no state of its own; text only.
  */
-export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefined>, view: FlowView): { animated: number; total: number } {
-  svg.attr('viewBox', `0 0 ${WIDTH} ${Math.max(1, view.targets.length) * ROW_HEIGHT}`);
+export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefined>, view: FlowView, drawStatic: boolean): { animated: number; total: number } {
+  // Stations, lanes and labels change at human speed; redrawing them every frame would
+  // invalidate layout 60 times a second. Particles move every frame.
+  if (drawStatic) svg.attr('viewBox', `0 0 ${WIDTH} ${Math.max(1, view.targets.length) * ROW_HEIGHT}`);
   let animated = 0;
   let total = 0;
   svg
@@ -44,10 +47,11 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
       const { particles, overflow } = placeParticles(traces, view.at, geometry);
       animated += particles.length;
       total += particles.length + [...overflow.values()].reduce((a, b) => a + b, 0);
-      row.select('text.row-label').attr('y', geometry.top + 20).text(target);
+      drawParticles(row.select('g.particles'), particles, view);
+      if (!drawStatic) return;
+      row.select('text.row-label').attr('y', geometry.top + 20).call(setText, target);
       drawLanes(row.select('g.lanes'), geometry);
       drawStations(row.select('g.stations'), geometry, view.stats?.targets[target]?.hops);
-      drawParticles(row.select('g.particles'), particles, view);
       row
         .select('g.overflow')
         .selectAll<SVGTextElement, [string, number]>('text')
@@ -56,7 +60,7 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
         .attr('class', 'overflow-count')
         .attr('x', (d) => (d[0] === 'queue' || d[0] === 'done' ? stationX('server', WIDTH) : stationX(d[0] as never, WIDTH)))
         .attr('y', geometry.top + ROW_HEIGHT - 8)
-        .text((d) => `+${d[1]}`);
+        .call(setText, (d: [string, number]) => `+${d[1]}`);
     });
   return { animated, total };
 }
@@ -75,12 +79,12 @@ function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, g
     })
     .attr('data-testid', (d) => `station-${d}`);
   station.select('rect').attr('x', (d) => stationX(d, geometry.width) - 48).attr('y', geometry.top + 28);
-  station.select('text.station-label').attr('x', (d) => stationX(d, geometry.width)).attr('y', geometry.top + 46).text((d) => STATION_LABELS[d] ?? d);
+  station.select('text.station-label').attr('x', (d) => stationX(d, geometry.width)).attr('y', geometry.top + 46).call(setText, (d: string) => STATION_LABELS[d] ?? d);
   station
     .select('text.station-stat')
     .attr('x', (d) => stationX(d, geometry.width))
     .attr('y', geometry.top + geometry.rowHeight - 22)
-    .text((d) => {
+    .call(setText, (d: string) => {
       const p = hops?.[d === 'server' ? 'queue' : d];
       if (!p) return '';
       return `${d === 'server' ? 'wait ' : ''}p50 ${fmt(p.p50)} / p95 ${fmt(p.p95)} ms`;
@@ -110,7 +114,7 @@ function drawLanes(group: Selection<SVGGElement, unknown, null, undefined>, geom
     })
     .attr('data-testid', (d) => `lane-${d}`);
   lane.select('line').attr('x1', x1).attr('x2', x2).attr('y1', (d) => laneY(geometry, d)).attr('y2', (d) => laneY(geometry, d));
-  lane.select('text').attr('x', x2 + 4).attr('y', (d) => laneY(geometry, d) + 4).text((d) => `pid ${d}`);
+  lane.select('text').attr('x', x2 + 4).attr('y', (d) => laneY(geometry, d) + 4).call(setText, (d: string) => `pid ${d}`);
 }
 
 function drawParticles(group: Selection<SVGGElement, unknown, null, undefined>, particles: ParticlePlace[], view: FlowView): void {
@@ -120,11 +124,16 @@ function drawParticles(group: Selection<SVGGElement, unknown, null, undefined>, 
     .join((enter) => enter.append('circle').attr('r', 7).attr('class', 'particle').on('click', (_event, d) => view.onFollow(d.traceId)))
     .attr('data-testid', 'particle')
     .attr('data-trace-id', (d) => d.traceId)
-    .attr('data-station', (d) => d.station)
+    .each(function (d) {
+      if (this.dataset.station !== d.station) this.dataset.station = d.station;
+    })
     .classed('failed', (d) => d.failed)
     .classed('done', (d) => d.station === 'done')
     .classed('dimmed', (d) => view.followed !== undefined && d.traceId !== view.followed)
-    .style('transform', (d) => `translate(${d.x}px, ${d.y}px)`);
+    .each(function (d) {
+      const transform = `translate(${d.x}px, ${d.y}px)`;
+      if (this.style.transform !== transform) this.style.transform = transform;
+    });
 }
 
 function fmt(ms: number): string {

@@ -1,6 +1,7 @@
 import { select } from 'd3';
 import type { Trace } from '@hopscope/shared';
 import { isFailed } from '../model';
+import { setText } from './text';
 
 /** The trace list, newest first: one keyed row per trace, every cell set with `.text()`. */
 export function renderTraceList(tbody: HTMLTableSectionElement, traces: Trace[], selected: string | undefined, onSelect: (traceId: string) => void): void {
@@ -15,7 +16,7 @@ export function renderTraceList(tbody: HTMLTableSectionElement, traces: Trace[],
     .order()
     .selectAll<HTMLTableCellElement, string>('td')
     .data((d) => [
-      new Date(d.start).toLocaleTimeString(),
+      new Date(d.start).toTimeString().slice(0, 8),
       d.target,
       d.method,
       d.path,
@@ -26,5 +27,5 @@ export function renderTraceList(tbody: HTMLTableSectionElement, traces: Trace[],
       d.error ?? '',
     ])
     .join('td')
-    .text((d) => d);
+    .call(setText, (d: string) => d);
 }
