@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { badOption } from './errors';
+import { parseFlags } from './flags';
 
 /**
  * Every option, defined once: the parser, `--help` and the README's options
@@ -44,19 +44,13 @@ export interface CliOptions {
 }
 
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
-        OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }]),
-      ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>,
-    });
-  } catch (error) {
-    throw badOption((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags(
+    argv,
+    Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }])) as Record<
+      string,
+      { type: 'string' | 'boolean'; multiple: boolean }
+    >,
+  );
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const pick = (flag: string): string | undefined => {
     const spec = OPTIONS.find((o) => o.flag === flag)!;

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { compareSpecSchema, parseDuration, parseWeightedPath, type CompareSpec } from '@hopscope/server';
 import { badOption } from '../errors';
+import { parseFlags } from '../flags';
 import { parseTargetSpec, type TargetSpec } from '../targets';
 
 export interface CompareOptions {
@@ -37,33 +37,23 @@ with a 95% confidence interval. Targets are names from the running hub
 Example: hopscope compare dev workers --path '/cpu?ms=20' --concurrency 8 --duration 20s`;
 
 export function parseCompareOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CompareOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        path: { type: 'string', multiple: true },
-        concurrency: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        requests: { type: 'string' },
-        warmup: { type: 'string' },
-        method: { type: 'string' },
-        header: { type: 'string', short: 'H', multiple: true },
-        body: { type: 'string' },
-        target: { type: 'string', multiple: true },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        json: { type: 'boolean' },
-        markdown: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw badOption((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
+  const parsed = parseFlags(argv, {
+    path: { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    requests: { type: 'string' },
+    warmup: { type: 'string' },
+    method: { type: 'string' },
+    header: { type: 'string', short: 'H', multiple: true },
+    body: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    json: { type: 'boolean' },
+    markdown: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
   const v = parsed.values;
   const urls = (v.target ?? []).map(parseTargetSpec);
   const names = urls.length > 0 ? urls.map((u) => u.name) : parsed.positionals;
