@@ -7,6 +7,8 @@ Usage:
   hopscope demo [--flask]                   the same; --flask runs the example Flask app under the
                                             Werkzeug dev server and gunicorn -w 4 instead
   hopscope up --target NAME=URL [...]       a tracing proxy in front of each of your app servers
+  hopscope compare A B [options]            the same load through each target, side by side
+                                            (hopscope compare --help for its options)
 
 Options:`;
 
