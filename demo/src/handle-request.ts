@@ -53,10 +53,9 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, t
       { name: 'view', duration: viewMs },
     ]),
   });
-  await new Promise<void>((resolve) => {
-    res.end(req.method === 'HEAD' ? undefined : result.body, () => resolve());
-    res.on('close', () => resolve());
-  });
+  // The body is handed to the socket here (as a WSGI server closes the iterable); the spans end now,
+  // not when the kernel has sent it, so they nest inside the proxy's view of the call.
+  res.end(req.method === 'HEAD' ? undefined : result.body);
   responseSpan.end();
   gateway.end();
 }

@@ -61,7 +61,8 @@ describe('the live dashboard', () => {
     for (const target of ['dev', 'workers']) {
       await expect.poll(() => page.getByTestId(`counters-${target}`).textContent(), { timeout: 10_000 }).toMatch(/req\/s[1-9]/);
     }
-    const path = process.env.UPDATE_SCREENSHOT === '1' ? new URL('../../docs/dashboard.png', import.meta.url).pathname : '/tmp/hopscope-dashboard.png';
+    // Kept as a test artifact (test-results/, ignored by git); UPDATE_SCREENSHOT=1 refreshes the README's picture.
+    const path = new URL(process.env.UPDATE_SCREENSHOT === '1' ? '../../docs/dashboard.png' : '../../test-results/dashboard.png', import.meta.url).pathname;
     await page.screenshot({ path });
     await Promise.all(clients);
   });
@@ -83,7 +84,7 @@ describe('the live dashboard', () => {
   });
 
   it('renders what comes from spans as text, never as HTML', async () => {
-    const evil = '<img src=x onerror="window.__pwned=1">';
+    const evil = '<img src=x onerror=window.__pwned=1>';
     const body = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: evil, kind: 2, startTimeUnixNano: `${Date.now()}000000`, endTimeUnixNano: `${Date.now() + 5}000000`, attributes: [{ key: 'hopscope.hop', value: { stringValue: 'gateway' } }, { key: 'url.path', value: { stringValue: evil } }] }] }] }] };
     await fetch(stack.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const row = page.locator(`[data-testid=trace-row][data-trace-id="${'ab'.repeat(16)}"]`);
@@ -155,6 +156,6 @@ describe('the Compare view', () => {
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('compare-histogram').locator('path.histogram-line').count()).toBe(2);
     await expect.poll(() => page.getByTestId('compare-saved-run').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: '/tmp/hopscope-compare.png' });
+    await page.screenshot({ path: new URL('../../test-results/compare.png', import.meta.url).pathname });
   });
 });

@@ -56,9 +56,10 @@ describe('request → proxy → demo target → hub', () => {
       }
       const hop = (name: string) => trace.hops.find((h) => h.hop === name)!;
       const inside = (child: string, parent: string) => {
-        // 1 ms of slack: app and proxy stamp times in different processes.
-        expect(hop(child).start).toBeGreaterThanOrEqual(hop(parent).start - 1);
-        expect(hop(child).start + hop(child).duration).toBeLessThanOrEqual(hop(parent).start + hop(parent).duration + 1);
+        // 3 ms of slack: app and proxy stamp times in different processes, and on a busy
+        // 2-core machine the proxy may read the last byte before the app ends its span.
+        expect(hop(child).start).toBeGreaterThanOrEqual(hop(parent).start - 3);
+        expect(hop(child).start + hop(child).duration).toBeLessThanOrEqual(hop(parent).start + hop(parent).duration + 3);
       };
       inside('server', 'proxy');
       inside('gateway', 'server');

@@ -35,6 +35,8 @@ export function requirePythonStack(): void {
 export interface PythonServer {
   url: string;
   child: ChildProcess;
+  /** The last few KiB the server wrote to stderr. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ async function startPython(command: string, args: string[], options: PythonServe
     await stop();
     throw error;
   }
-  return { url, child, stop };
+  return { url, child, log: () => log, stop };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, log: () => string): Promise<void> {

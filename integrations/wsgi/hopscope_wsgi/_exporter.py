@@ -7,6 +7,7 @@ for a thread that only exists in the parent.
 """
 import json
 import os
+import sys
 import threading
 import time
 import urllib.request
@@ -34,6 +35,7 @@ class Exporter:
         self.service_name = service_name
         self.dropped = 0
         self.exported = 0
+        self._last_warning = 0.0
         self._reset()
 
     def _reset(self):
@@ -78,9 +80,19 @@ class Exporter:
             with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read()
             self.exported += len(batch)
-        except Exception:
+        except Exception as exc:
             # The hub is down or slow: the request already went on; the spans are dropped and counted.
             self.dropped += len(batch)
+            self._warn(exc)
+
+    def _warn(self, exc):
+        """Says how many spans were lost, at most every 5 seconds per process."""
+        now = time.monotonic()
+        if now - self._last_warning < 5:
+            return
+        self._last_warning = now
+        sys.stderr.write("hopscope_wsgi[%d]: cannot export spans to %s (%s); %d spans dropped so far\n" % (os.getpid(), _endpoint(), exc, self.dropped))
+        sys.stderr.flush()
 
     def _export_request(self, spans):
         resource = {"service.name": os.environ.get("OTEL_SERVICE_NAME", self.service_name), "process.pid": os.getpid()}
