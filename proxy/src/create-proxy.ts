@@ -6,6 +6,7 @@ import type { SpanSink } from '@hopscope/shared';
 import { failureBody, proxyFailure, type ProxyFailureCode } from './errors';
 import { forwardRequest, type ForwardConfig } from './forward';
 import { isLoop } from './headers';
+import { handleUpgrade } from './upgrade';
 
 export interface ProxyConfig {
   /** The target's name, as given to `--target NAME=URL`. */
@@ -51,6 +52,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     pool,
     sink: config.sink,
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
+    upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
   };
 
   const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, routerOptions: { maxParamLength: 65_535 } });
@@ -67,6 +69,11 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   app.setNotFoundHandler((_request, reply) => {
     const failure = proxyFailure('HOPSCOPE_PROXY_BAD_REQUEST_TARGET');
     void reply.code(failure.status).header('content-type', 'application/json').header('connection', 'close').send(failureBody(failure));
+  });
+  app.server.on('upgrade', (req, socket, head) => {
+    const refusal = refusalFor(req, forwardConfig.via);
+    if (refusal) return void socket.end(refusalText(refusal));
+    handleUpgrade(req, socket, head, forwardConfig);
   });
   // CONNECT never reaches the router: refuse it here (never an open proxy).
   app.server.on('connect', (_req, socket) => {
@@ -94,6 +101,12 @@ function refusalFor(req: http.IncomingMessage, via: string): ProxyFailureCode | 
   if (!url.startsWith('/') && !(req.method === 'OPTIONS' && url === '*')) return 'HOPSCOPE_PROXY_BAD_REQUEST_TARGET';
   if (isLoop(req.headers, via)) return 'HOPSCOPE_PROXY_LOOP';
   return undefined;
+}
+
+function refusalText(code: ProxyFailureCode): string {
+  const failure = proxyFailure(code);
+  const body = failureBody(failure);
+  return `HTTP/1.1 ${failure.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
 function sendRefusal(res: http.ServerResponse, code: ProxyFailureCode): void {

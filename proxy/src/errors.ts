@@ -34,6 +34,11 @@ export const PROXY_FAILURES = {
     errorType: 'downstream_disconnect',
     message: 'The client went away before the response was complete; the upstream request was aborted.',
   },
+  HOPSCOPE_PROXY_UPGRADE_REJECTED: {
+    status: 0,
+    errorType: 'upgrade_rejected',
+    message: 'The app server refused the WebSocket upgrade; its own answer was passed on.',
+  },
   HOPSCOPE_PROXY_UPSTREAM_TIMEOUT: {
     status: 504,
     errorType: 'upstream_response_header_timeout',

@@ -24,6 +24,8 @@ export interface ForwardConfig {
   pool: Pool;
   sink: SpanSink;
   via: string;
+  /** How long to wait for response headers on connections made outside the pool (upgrades). */
+  upstreamHeaderTimeoutMs: number;
 }
 
 /**

@@ -10,7 +10,7 @@ describe('the README documents every error a user can meet', () => {
   it('every proxy and hub error code, with its status', () => {
     for (const [code, failure] of Object.entries(PROXY_FAILURES)) {
       expect(readme, code).toContain(`\`${code}\``);
-      if (failure.status < 499) expect(readme, code).toMatch(new RegExp(`\`${code}\` \\| ${failure.status}`));
+      if (failure.status > 0 && failure.status < 499) expect(readme, code).toMatch(new RegExp(`\`${code}\` \\| ${failure.status}`));
     }
     for (const [code, error] of Object.entries(HUB_ERRORS)) {
       expect(readme, code).toMatch(new RegExp(`\`${code}\` \\| ${error.status}`));
