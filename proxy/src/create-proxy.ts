@@ -55,7 +55,8 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
   };
 
-  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, routerOptions: { maxParamLength: 65_535 } });
+  // forceCloseConnections: stopping hopscope must not wait for open streams (SSE, long downloads, tunnels).
+  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, forceCloseConnections: true, routerOptions: { maxParamLength: 65_535 } });
   app.all('/*', {
     onRequest: (request, reply, done) => {
       reply.hijack();
@@ -99,8 +100,19 @@ function refusalFor(req: http.IncomingMessage, via: string): ProxyFailureCode | 
   // Only origin-form (and `*` for OPTIONS) is accepted: an absolute-form URL is an open-proxy request.
   const url = req.url ?? '';
   if (!url.startsWith('/') && !(req.method === 'OPTIONS' && url === '*')) return 'HOPSCOPE_PROXY_BAD_REQUEST_TARGET';
+  if (escapesBasePath(url)) return 'HOPSCOPE_PROXY_BAD_PATH';
   if (isLoop(req.headers, via)) return 'HOPSCOPE_PROXY_LOOP';
   return undefined;
+}
+
+/**
+ * Dot segments, raw or percent-encoded (`..`, `%2e%2e`, `..%2f`), are refused
+ * rather than forwarded: the proxy appends the path to the target's base path,
+ * and an upstream that normalises it could be walked out of that base.
+ */
+function escapesBasePath(url: string): boolean {
+  const path = url.split('?')[0]!.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').replace(/\\/g, '/');
+  return path.split('/').some((segment) => segment === '..' || segment === '.');
 }
 
 function refusalText(code: ProxyFailureCode): string {

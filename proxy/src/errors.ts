@@ -54,6 +54,11 @@ export const PROXY_FAILURES = {
     errorType: 'request_rejected_framing',
     message: 'hopscope is a reverse proxy for one app server, not an open proxy: send origin-form requests (a path, not a URL).',
   },
+  HOPSCOPE_PROXY_BAD_PATH: {
+    status: 400,
+    errorType: 'request_rejected_framing',
+    message: 'The path contains dot segments (.. or %2e%2e); send the normalised path.',
+  },
   HOPSCOPE_PROXY_LOOP: {
     status: 508,
     errorType: 'request_rejected_framing',

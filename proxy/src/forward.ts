@@ -88,6 +88,11 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     if (this.finished) return controller.abort(new Error('client went away'));
+    // RFC 9112 §6.3: both framings in one response is a smuggling vector; discard it, never forward it.
+    if (headers['transfer-encoding'] !== undefined && headers['content-length'] !== undefined) {
+      controller.abort(new Error('conflicting framing'));
+      return this.fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID'));
+    }
     const upstreamTiming = headers['server-timing'];
     const rawTiming = Array.isArray(upstreamTiming) ? upstreamTiming.join(', ') : upstreamTiming;
     recordUpstreamResponse(this.clientSpan, status, rawTiming);

@@ -1,0 +1,123 @@
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createProxy, type ProxyHandle } from '@hopscope/proxy';
+import { RecordingSink } from '../support/recording-sink';
+import { request } from '../support/http';
+import { startRawUpstream, startUpstream } from '../support/upstream';
+
+let proxy: ProxyHandle;
+let hits: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  const up = await startUpstream((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.end('ok');
+  });
+  cleanups.push(up.close);
+  proxy = await createProxy({ target: 'app', upstream: `${up.url}/base`, sink: new RecordingSink() });
+  cleanups.push(() => proxy.close());
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+/** Sends raw bytes to the proxy and returns what came back before it closed (or 2 s passed). */
+function raw(text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(proxy.port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    const timer = setTimeout(() => socket.destroy(), 2_000);
+    socket.on('data', (d) => (out += d));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    socket.on('error', () => {});
+  });
+}
+
+describe('requests that must never reach the app', () => {
+  const vectors: Array<[string, string]> = [
+    ['Content-Length and Transfer-Encoding together (smuggling)', 'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n'],
+    ['two different Content-Lengths', 'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde'],
+    ['Transfer-Encoding where chunked is not last', 'POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n'],
+    ['obs-fold (a header continued on the next line)', 'GET /x HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n'],
+    ['a space before the colon', 'GET /x HTTP/1.1\r\nHost: a\r\nX-Bad : 1\r\n\r\n'],
+    ['a bare CR inside a header value', 'GET /x HTTP/1.1\r\nHost: a\r\nX-Bad: a\rb\r\n\r\n'],
+    ['dot segments escaping the base path', 'GET /../secret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+    ['percent-encoded dot segments', 'GET /%2e%2e/secret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+    ['an encoded slash next to dots', 'GET /..%2fsecret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+  ];
+  for (const [name, text] of vectors) {
+    it(`${name} → 400, nothing forwarded, the proxy keeps serving`, async () => {
+      hits = [];
+      const answer = await raw(text);
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(hits).toEqual([]);
+      expect((await request(`${proxy.url}/still-serving`)).status).toBe(200);
+      expect(hits).toEqual(['GET /base/still-serving']);
+    });
+  }
+});
+
+describe('malformed upstream responses become 502 and are not forwarded', () => {
+  const answers: Array<[string, string]> = [
+    ['a bad status line', 'HTTP/1.1 abc Nope\r\nContent-Length: 2\r\n\r\nok'],
+    ['conflicting Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk'],
+    ['Transfer-Encoding together with Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'],
+  ];
+  for (const [name, answer] of answers) {
+    it(`${name} → 502 upstream_invalid_response`, async () => {
+      const upstream = await startRawUpstream((socket) => socket.once('data', () => socket.end(answer)));
+      const sink = new RecordingSink();
+      const strict = await createProxy({ target: 'bad', upstream: upstream.url, sink });
+      try {
+        const res = await request(`${strict.url}/`);
+        expect(res.status).toBe(502);
+        expect(res.body).not.toContain('bad');
+        await vi.waitFor(() => expect(sink.endedHop('proxy')?.attributes['error.type']).toMatch(/^upstream_(invalid_response|reset_before_response)$/));
+      } finally {
+        await strict.close();
+        await upstream.close();
+      }
+    });
+  }
+});
+
+describe('streaming', () => {
+  it('Server-Sent Events reach the client event by event, as the app writes them', async () => {
+    let push: ((text: string) => void) | undefined;
+    const up = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+      push = (text) => res.write(text);
+    });
+    const sse = await createProxy({ target: 'sse', upstream: up.url, sink: new RecordingSink() });
+    try {
+      const events: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        const req = http.get(`${sse.url}/events`, (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => events.push(chunk));
+          res.on('close', () => resolve());
+        });
+        req.on('error', () => resolve());
+        cleanups.push(async () => {
+          req.destroy();
+        });
+      });
+      await vi.waitFor(() => expect(push).toBeDefined());
+      for (const n of [1, 2, 3]) {
+        push!(`data: event ${n}\n\n`);
+        // Each event arrives before the next is written: nothing waits for the end of the stream.
+        await vi.waitFor(() => expect(events.join('')).toContain(`data: event ${n}`));
+      }
+      void done;
+    } finally {
+      await sse.close();
+      await up.close();
+    }
+  });
+});
