@@ -61,6 +61,16 @@ def cpu():
     return "busy for %d ms (%d spins)\n" % (ms, spins)
 
 
+@app.route("/crash")
+def crash():
+    """Kills the process serving it, like an OOM kill. Under Gunicorn the master
+    starts a new worker (a new pid); the dev server itself would exit, so the
+    example only offers it there on purpose (ALLOW_CRASH=1)."""
+    if os.environ.get("ALLOW_CRASH") != "1":
+        return "set ALLOW_CRASH=1 to let /crash kill its process\n", 403
+    os._exit(1)
+
+
 hopscope_wsgi.instrument(app, service_name=os.environ.get("OTEL_SERVICE_NAME", "flask-example"))
 
 if __name__ == "__main__":
