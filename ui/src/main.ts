@@ -62,16 +62,23 @@ setInterval(() => {
   document.body.dataset.ticks = String(++ticks);
   if (clock.paused) return;
   const filter = { target: byId<HTMLSelectElement>('filter-target').value || undefined, status: byId<HTMLSelectElement>('filter-status').value || undefined, route: byId<HTMLInputElement>('filter-route').value.trim() || undefined };
-  renderTraceList(byId<HTMLTableSectionElement>("trace-rows"), model.list(filter, 60), selected, selectTrace);
+  // The list is the costliest thing to lay out: twice a second is enough to read it.
+  if (ticks % 2 === 0) renderTraceList(byId<HTMLTableSectionElement>('trace-rows'), model.list(filter, 60), selected, selectTrace);
   renderCounters(byId('counters'), model.stats, model.targets.map((t) => t.name), animatedShare, model.droppedMessages);
-  if (selected) renderWaterfall(byId('waterfall'), model.traces.get(selected));
+  const shown = selected ? model.traces.get(selected) : undefined;
+  if (shown !== waterfallTrace) {
+    waterfallTrace = shown;
+    renderWaterfall(byId('waterfall'), shown);
+  }
 }, 250);
+let waterfallTrace: Trace | undefined;
 renderWaterfall(byId('waterfall'), undefined);
 
 function selectTrace(traceId: string): void {
   selected = traceId;
   follow(traceId);
-  renderWaterfall(byId('waterfall'), model.traces.get(traceId));
+  waterfallTrace = model.traces.get(traceId);
+  renderWaterfall(byId('waterfall'), waterfallTrace);
 }
 
 function follow(traceId: string | undefined): void {
