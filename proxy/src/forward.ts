@@ -1,19 +1,11 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher, Pool } from 'undici';
-import { formatServerTiming, parseServerTiming, parseTraceparent, formatTraceparent, type SpanRecord, type SpanSink } from '@hopscope/shared';
+import { formatServerTiming, parseServerTiming, type SpanRecord, type SpanSink } from '@hopscope/shared';
 import { nowMs } from './clock';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
-import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
-import { newTraceId } from './ids';
-import {
-  endSpan,
-  recordErrorInSpan,
-  recordResponseStatus,
-  recordUpstreamResponse,
-  safely,
-  startRequestSpan,
-  startUpstreamSpan,
-} from './spans';
+import { startExchange } from './exchange-start';
+import { clientResponseHeaders } from './headers';
+import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 
 export interface ForwardConfig {
   target: string;
@@ -41,6 +33,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, config
 class Exchange implements Dispatcher.DispatchHandler {
   private readonly serverSpan: SpanRecord;
   private readonly clientSpan: SpanRecord;
+  private readonly headers: OutgoingHttpHeaders;
   private controller: Dispatcher.DispatchController | undefined;
   private finished = false;
 
@@ -49,10 +42,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly config: ForwardConfig,
   ) {
-    const incomingParent = parseTraceparent(req.headers.traceparent);
-    this.serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
-    safely(config.sink, 'spanStarted', this.serverSpan);
-    this.clientSpan = startUpstreamSpan(this.serverSpan, config.upstream);
+    ({ serverSpan: this.serverSpan, clientSpan: this.clientSpan, headers: this.headers } = startExchange(req, config));
   }
 
   start(): void {
@@ -61,20 +51,13 @@ class Exchange implements Dispatcher.DispatchHandler {
       if (this.finished) endSpan(config.sink, this.serverSpan);
     });
     res.on('close', () => this.onClientClose());
-    const headers = upstreamRequestHeaders(req.headers, {
-      clientAddress: req.socket.remoteAddress ?? '',
-      upstreamHost: config.upstream.host,
-      via: config.via,
-      traceparent: formatTraceparent(this.serverSpan.traceId, this.clientSpan.spanId),
-      requestStartMicros: Math.round(this.clientSpan.startMs * 1000),
-    });
     safely(config.sink, 'spanStarted', this.clientSpan);
     config.pool.dispatch(
       {
         origin: config.upstream.origin,
         path: config.basePath + (req.url ?? '/'),
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: headers as Record<string, string | string[]>,
+        headers: this.headers as Record<string, string | string[]>,
         body: hasBody(req) ? req : null,
       },
       this,

@@ -1,12 +1,11 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { formatTraceparent, parseTraceparent, type SpanRecord } from '@hopscope/shared';
+import type { SpanRecord } from '@hopscope/shared';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
-import type { ForwardConfig } from './forward';
-import { forwardRequest } from './forward';
-import { stripHopByHop, upstreamRequestHeaders } from './headers';
-import { newTraceId } from './ids';
-import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely, startRequestSpan, startUpstreamSpan } from './spans';
+import { startExchange } from './exchange-start';
+import { forwardRequest, type ForwardConfig } from './forward';
+import { stripHopByHop } from './headers';
+import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 
 /**
  * Upgrade requests (RFC 9110 §7.8). Only `Upgrade: websocket` on GET is
@@ -21,17 +20,7 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
   const tokens = String(req.headers.upgrade ?? '').toLowerCase().split(',').map((t) => t.trim());
   if (req.method !== 'GET' || !tokens.includes('websocket')) return serveWithoutUpgrade(req, socket, head, config);
 
-  const incomingParent = parseTraceparent(req.headers.traceparent);
-  const serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
-  safely(config.sink, 'spanStarted', serverSpan);
-  const clientSpan = startUpstreamSpan(serverSpan, config.upstream);
-  const headers = upstreamRequestHeaders(req.headers, {
-    clientAddress: req.socket.remoteAddress ?? '',
-    upstreamHost: config.upstream.host,
-    via: config.via,
-    traceparent: formatTraceparent(serverSpan.traceId, clientSpan.spanId),
-    requestStartMicros: Math.round(clientSpan.startMs * 1000),
-  });
+  const { serverSpan, clientSpan, headers } = startExchange(req, config);
   // The one exception to hop-by-hop stripping (R1): an accepted WebSocket upgrade.
   headers.connection = 'upgrade';
   headers.upgrade = 'websocket';
