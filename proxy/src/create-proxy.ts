@@ -7,6 +7,7 @@ import { failureBody, proxyFailure, type ProxyFailureCode } from './errors';
 import { forwardRequest, type ForwardConfig } from './forward';
 import { isLoop } from './headers';
 import { handleUpgrade } from './upgrade';
+import { recordOverload } from './overload';
 
 export interface ProxyConfig {
   /** The target's name, as given to `--target NAME=URL`. */
@@ -22,6 +23,11 @@ export interface ProxyConfig {
    * reset Gunicorn causes when it kills it, not as our own 504.
    */
   upstreamHeaderTimeoutMs?: number;
+  /**
+   * Requests in flight beyond which the proxy answers 503 with Retry-After
+   * itself (RFC 9110 §15.6.4) instead of queueing without bound.
+   */
+  maxInFlight?: number;
 }
 
 export interface ProxyHandle {
@@ -56,13 +62,21 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   };
 
   // forceCloseConnections: stopping hopscope must not wait for open streams (SSE, long downloads, tunnels).
+  const maxInFlight = config.maxInFlight ?? 10_000;
+  let inFlight = 0;
   const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, forceCloseConnections: true, routerOptions: { maxParamLength: 65_535 } });
   app.all('/*', {
     onRequest: (request, reply, done) => {
       reply.hijack();
-      const refusal = refusalFor(request.raw, forwardConfig.via);
-      if (refusal) sendRefusal(reply.raw, refusal);
-      else forwardRequest(request.raw, reply.raw, forwardConfig);
+      const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(request.raw, forwardConfig.via);
+      if (refusal) {
+        sendRefusal(reply.raw, refusal);
+        if (refusal === 'HOPSCOPE_PROXY_OVERLOADED') recordOverload(request.raw, forwardConfig);
+      } else {
+        inFlight++;
+        reply.raw.once('close', () => inFlight--);
+        forwardRequest(request.raw, reply.raw, forwardConfig);
+      }
       done();
     },
   }, async () => undefined);
@@ -124,6 +138,7 @@ function refusalText(code: ProxyFailureCode): string {
 function sendRefusal(res: http.ServerResponse, code: ProxyFailureCode): void {
   const failure = proxyFailure(code);
   const body = failureBody(failure);
-  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  const retry = code === 'HOPSCOPE_PROXY_OVERLOADED' ? { 'retry-after': '1' } : {};
+  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', ...retry });
   res.end(body);
 }

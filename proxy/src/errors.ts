@@ -59,6 +59,11 @@ export const PROXY_FAILURES = {
     errorType: 'request_rejected_framing',
     message: 'The path contains dot segments (.. or %2e%2e); send the normalised path.',
   },
+  HOPSCOPE_PROXY_OVERLOADED: {
+    status: 503,
+    errorType: 'overload',
+    message: 'hopscope itself has too many requests in flight; retry shortly (see Retry-After).',
+  },
   HOPSCOPE_PROXY_LOOP: {
     status: 508,
     errorType: 'request_rejected_framing',

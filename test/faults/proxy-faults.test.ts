@@ -11,7 +11,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => {});
 });
 
-async function proxyTo(upstream: string, options: { upstreamHeaderTimeoutMs?: number } = {}) {
+async function proxyTo(upstream: string, options: { upstreamHeaderTimeoutMs?: number; maxInFlight?: number } = {}) {
   const sink = new RecordingSink();
   const proxy: ProxyHandle = await createProxy({ target: 'app', upstream, sink, ...options });
   cleanups.push(() => proxy.close());
@@ -203,5 +203,23 @@ describe('proxy faults end as the right status and an error span', () => {
     expect(await raw('GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toMatch(/^HTTP\/1\.1 405/);
     expect(hits).toBe(0);
+  });
+
+  it('too many requests in flight → 503 with Retry-After from hopscope itself, an overload span, and service resumes', async () => {
+    const waiting: Array<() => void> = [];
+    let holding = true;
+    const up = await upstream((_req, res) => (holding ? waiting.push(() => res.end('done')) : res.end('done')));
+    const { proxy, sink } = await proxyTo(up.url, { maxInFlight: 2 });
+    const held = [request(`${proxy.url}/a`), request(`${proxy.url}/b`)];
+    await vi.waitFor(() => expect(waiting).toHaveLength(2));
+    const refused = await request(`${proxy.url}/c`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body).toContain('HOPSCOPE_PROXY_OVERLOADED');
+    await vi.waitFor(() => expect(sink.endedHop('proxy', '/c')?.attributes['error.type']).toBe('overload'));
+    holding = false;
+    waiting.forEach((release) => release());
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    await vi.waitFor(async () => expect((await request(`${proxy.url}/d`)).status).toBe(200));
   });
 });
