@@ -113,7 +113,8 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   return {
     url: `${base}:${port}`,
     otlpUrl: `${base}:${otlpApp ? addressPort(otlpApp) : port}/v1/traces`,
-    sink: { spanStarted: (span) => store.add(span), spanEnded: ingestEnded },
+    // In-flight spans are redacted too: they are stored (and shown) before they end.
+    sink: { spanStarted: (span) => store.add(redactSpan(span)), spanEnded: ingestEnded },
     addTarget: (info) => {
       const index = targets.findIndex((t) => t.name === info.name);
       if (index >= 0) targets[index] = info;
