@@ -38,9 +38,21 @@ export function setUpTracing(serviceName: string, otlpEndpoint: string): DemoTra
     tracer,
     extract: (headers) => propagator.extract(ROOT_CONTEXT, headers, { get: (carrier, key) => carrier[key] as string | undefined, keys: (carrier) => Object.keys(carrier) }),
     startHop: (hop, name, parent, kind = SpanKind.INTERNAL) =>
-      tracer.startSpan(name, { kind, attributes: { [ATTR_HOPSCOPE_HOP]: hop, [ATTR_HOPSCOPE_WORKER]: worker } }, parent),
+      tracer.startSpan(name, { kind, startTime: preciseNow(), attributes: { [ATTR_HOPSCOPE_HOP]: hop, [ATTR_HOPSCOPE_WORKER]: worker } }, parent),
     shutdown: () => provider.shutdown(),
   };
+}
+
+/**
+ * The SDK starts spans at Date.now(), whole milliseconds: route, view and
+ * response of a fast request would all start at the same instant and slow
+ * motion could not tell them apart. The proxy's clock (proxy/src/clock.ts)
+ * is the same sub-millisecond one.
+ */
+function preciseNow(): [number, number] {
+  const ms = performance.timeOrigin + performance.now();
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
 }
 
 export function childContext(parent: Context, span: Span): Context {

@@ -1,5 +1,4 @@
-import type { HopName, HubHealth, StatsSnapshot, TargetStats } from '@hopscope/shared';
-import { percentilesOf } from './percentiles';
+import { percentilesOf, type HopName, type HubHealth, type StatsSnapshot, type TargetStats } from '@hopscope/shared';
 import { isFailure, type TraceStore } from './store';
 
 interface Accumulator {

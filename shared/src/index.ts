@@ -42,9 +42,12 @@ export type {
   TargetInfo,
 } from './model';
 export type { Percentiles, WorkerStats, TargetStats, HubHealth, StatsSnapshot } from './stats';
+export { percentilesOf } from './percentiles';
 export type { SpanSink } from './sink';
 export type { LiveMessage } from './wire-types';
-export { hopSchema, traceSchema, targetInfoSchema, statsSnapshotSchema, liveMessageSchema, parseLiveMessage } from './wire';
+export { hopSchema, traceSchema, targetInfoSchema, statsSnapshotSchema, liveMessageSchema, parseLiveMessage, recordingSchema, parseRecording } from './wire';
+export { RECORDING_VERSION } from './recording';
+export type { Recording, RecordingStatus } from './recording';
 export { parseTraceparent, formatTraceparent } from './traceparent';
 export type { TraceParent } from './traceparent';
 export { parseServerTiming, formatServerTiming } from './server-timing';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOPS } from './hops';
 import type { LiveMessage } from './wire-types';
+import { RECORDING_VERSION, type Recording } from './recording';
 
 /**
  * Runtime schemas for what crosses a trust boundary: messages the dashboard
@@ -57,6 +58,7 @@ export const statsSnapshotSchema = z.object({
   hub: z.object({
     spansReceived: z.number(), spansDropped: z.number(), tracesStored: z.number(),
     tracesEvicted: z.number(), ingestLagMs: z.number(), liveClients: z.number(), liveDropped: z.number(),
+    ingestRefused: z.number().optional(),
   }),
   targets: z.record(z.string(), z.object({
     target: z.string(), requests: z.number(), errors: z.number(), rps: z.number(), errorRate: z.number(),
@@ -71,7 +73,26 @@ export const liveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('trace'), trace: traceSchema }),
   z.object({ type: z.literal('stats'), stats: statsSnapshotSchema }),
   z.object({ type: z.literal('dropped'), count: z.number() }),
+  z.object({
+    type: z.literal('scenario'), step: z.number(), steps: z.number(), caption: z.string(),
+    focusTraceId: z.string().optional(), rate: z.number().positive().max(1).optional(), done: z.boolean().optional(),
+  }),
 ]);
+
+export const recordingSchema = z.object({
+  version: z.literal(RECORDING_VERSION),
+  title: z.string(),
+  targets: z.array(targetInfoSchema),
+  traces: z.array(traceSchema),
+  start: z.number(),
+  end: z.number(),
+});
+
+/** Parses a recording (embedded in an exported page, or from the hub); undefined when invalid. */
+export function parseRecording(data: unknown): Recording | undefined {
+  const result = recordingSchema.safeParse(data);
+  return result.success ? (result.data as Recording) : undefined;
+}
 
 /** Parses one live-stream message; returns undefined (never throws) when invalid. */
 export function parseLiveMessage(raw: string): LiveMessage | undefined {

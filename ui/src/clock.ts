@@ -41,6 +41,12 @@ export class PlaybackClock {
     this.pausedValue = paused;
   }
 
+  /** Jumps the virtual time to `virtualMs` (replay's scrubber, slow motion's steps); rate and pause stay. */
+  seek(virtualMs: number): void {
+    this.anchorReal = this.realNow();
+    this.anchorVirtual = virtualMs;
+  }
+
   /** Back to live: real time minus the delay, at 1×. */
   goLive(): void {
     this.anchorReal = this.realNow();

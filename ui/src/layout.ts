@@ -1,4 +1,4 @@
-import { hopOrder, type HopName, type Trace } from '@hopscope/shared';
+import { hopOrder, type Hop, type HopName, type Trace } from '@hopscope/shared';
 import { isFailed } from './model';
 
 /** Stations drawn left → right; `queue` is the waiting line in front of `server`. */
@@ -48,6 +48,14 @@ export function laneY(geometry: RowGeometry, worker: string | undefined): number
   return first + (index * (last - first)) / (geometry.lanes.length - 1);
 }
 
+/** Instrumentation can report a hop of zero length (a route match in microseconds); it still happened. */
+const MIN_HOP_MS = 0.01;
+
+/** Where a hop ends for drawing: never before MIN_HOP_MS after its start, never while running. */
+export function hopEnd(hop: Hop): number {
+  return hop.inFlight ? Infinity : hop.start + Math.max(hop.duration, MIN_HOP_MS);
+}
+
 /**
  * Where a request is at virtual time `at`: the innermost hop running then (the
  * hops nest: proxy ⊃ server ⊃ gateway ⊃ route, view, response), the waiting
@@ -58,7 +66,7 @@ export function stationAt(trace: Trace, at: number): HopName | 'queue' | 'done' 
   let best: HopName | undefined;
   for (const hop of trace.hops) {
     if (hop.hop === 'queue') continue;
-    const end = hop.inFlight ? Infinity : hop.start + hop.duration;
+    const end = hopEnd(hop);
     if (hop.start <= at && at < end && (best === undefined || hopOrder(hop.hop) > hopOrder(best))) best = hop.hop;
   }
   const gateway = trace.hops.find((h) => h.hop === 'gateway');

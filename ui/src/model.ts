@@ -1,4 +1,5 @@
 import type { LiveMessage, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+import type { TraceFilter, TraceSource } from './source';
 
 /** Traces kept in the browser; older ones are forgotten (bounded memory). */
 export const MAX_TRACES = 2_000;
@@ -11,7 +12,7 @@ export const LANE_IDLE_MS = 30_000;
  * version replaces an older one, except that a finished trace is never turned
  * back into an in-flight one by a late, stale message.
  */
-export class DashboardModel {
+export class DashboardModel implements TraceSource {
   targets: TargetInfo[] = [];
   stats: StatsSnapshot | undefined;
   droppedMessages = 0;
@@ -33,6 +34,9 @@ export class DashboardModel {
         break;
       case 'trace':
         this.upsert(message.trace);
+        break;
+      case 'scenario':
+        // Captions are the page's business (main.ts), not the model's.
         break;
     }
   }
@@ -60,18 +64,22 @@ export class DashboardModel {
   }
 
   /** Newest first, filtered. */
-  list(filter: { target?: string; status?: string; route?: string } = {}, limit = 200): Trace[] {
+  list(filter: TraceFilter = {}, limit = 200): Trace[] {
     const out: Trace[] = [];
     const all = [...this.traces.values()];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const t = all[i]!;
-      if (filter.target && t.target !== filter.target) continue;
-      if (filter.route && t.route !== filter.route) continue;
-      if (filter.status === 'error' && !isFailed(t)) continue;
-      if (filter.status === 'ok' && isFailed(t)) continue;
-      out.push(t);
+      if (matchesFilter(all[i]!, filter)) out.push(all[i]!);
     }
     return out;
+  }
+
+  get(traceId: string): Trace | undefined {
+    return this.traces.get(traceId);
+  }
+
+  /** Live counters come from the hub, whatever the playback time. */
+  statsAt(): StatsSnapshot | undefined {
+    return this.stats;
   }
 
   /** Traces whose time span contains virtual time `at` (or in flight), for the animation. */
@@ -83,6 +91,14 @@ export class DashboardModel {
     }
     return out;
   }
+}
+
+export function matchesFilter(t: Trace, filter: TraceFilter): boolean {
+  if (filter.target && t.target !== filter.target) return false;
+  if (filter.route && t.route !== filter.route) return false;
+  if (filter.status === 'error' && !isFailed(t)) return false;
+  if (filter.status === 'ok' && isFailed(t)) return false;
+  return true;
 }
 
 export function isFailed(trace: Trace): boolean {

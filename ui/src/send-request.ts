@@ -18,7 +18,7 @@ export async function sendRequest(target: string, method: string, path: string, 
   const response = await fetch(url, {
     method,
     body: method === 'GET' || method === 'HEAD' ? undefined : body,
-    headers: { traceparent: `00-${traceId}-${clientSpanId}-01`, 'content-type': 'text/plain' },
+    headers: { traceparent: `00-${traceId}-${clientSpanId}-01`, 'content-type': 'text/plain', 'x-hopscope-send': '1' },
   });
   await response.arrayBuffer();
   const ended = performance.now();

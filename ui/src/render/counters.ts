@@ -2,8 +2,8 @@ import { select } from 'd3';
 import type { StatsSnapshot } from '@hopscope/shared';
 import { setText } from './text';
 
-/** Live counters per target and the hub's own health, as text. */
-export function renderCounters(container: HTMLElement, stats: StatsSnapshot | undefined, targets: string[], animatedShare: number, droppedMessages: number): void {
+/** Counters per target and the hub's own health (or, in a replay, the recording's), as text. */
+export function renderCounters(container: HTMLElement, stats: StatsSnapshot | undefined, targets: string[], animatedShare: number, droppedMessages: number, replayLine?: string): void {
   const cards = select(container)
     .selectAll<HTMLDivElement, string>('div.counter-card')
     .data(targets, (d) => d)
@@ -50,8 +50,9 @@ export function renderCounters(container: HTMLElement, stats: StatsSnapshot | un
     .attr('class', 'hub-health')
     .attr('data-testid', 'hub-health')
     .text(
-      hub
+      replayLine ??
+      (hub
         ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
-        : 'hub: waiting for statistics…',
+        : 'hub: waiting for statistics…'),
     );
 }

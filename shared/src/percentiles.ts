@@ -1,4 +1,4 @@
-import type { Percentiles } from '@hopscope/shared';
+import type { Percentiles } from './stats';
 
 /** Exact percentiles (nearest rank) of a window's samples, in ms. */
 export function percentilesOf(samples: number[]): Percentiles {
