@@ -112,6 +112,7 @@ function showProblem(message: string): void {
 }
 
 let lastStaticDraw = 0;
+let lastCurrent: string | undefined;
 function frame(): void {
   slow?.tick();
   if (replay && !slow && !clock.paused && clock.now() > replay.end + 600) {
@@ -127,9 +128,12 @@ function frame(): void {
     tracesByTarget.set(trace.target, list);
   }
   const lanesByTarget = new Map(targets.map((t) => [t, source.lanes(t, at)]));
-  const drawStatic = performance.now() - lastStaticDraw > 250;
+  // A slow-motion step must light its station at once, not at the next static redraw.
+  const current = slow ? { target: slow.trace.target, station: slow.current.station } : undefined;
+  const drawStatic = performance.now() - lastStaticDraw > 250 || current?.station !== lastCurrent;
+  lastCurrent = current?.station;
   if (drawStatic) lastStaticDraw = performance.now();
-  const view = { targets, tracesByTarget, lanesByTarget, stats: source.statsAt(at), at, followed: slow?.trace.traceId ?? followed, onFollow: follow };
+  const view = { targets, tracesByTarget, lanesByTarget, stats: source.statsAt(at), at, followed: slow?.trace.traceId ?? followed, onFollow: follow, current };
   const { animated, total } = renderFlow(flow, view, drawStatic);
   animatedShare = total === 0 ? 1 : animated / total;
   renderReplayBar(replay, at, clock.paused);
@@ -177,7 +181,7 @@ function openSlowMotion(trace: Trace, rate = Number(byId<HTMLSelectElement>('slo
   slowFromScenario = false;
   slow = new SlowMotion(trace, clock, rate);
   byId<HTMLSelectElement>('slowmo-rate').value = String(rate);
-  byId('slowmo').scrollIntoView({ block: 'nearest' });
+  window.scrollTo({ top: 0 });
 }
 
 function closeSlowMotion(): void {

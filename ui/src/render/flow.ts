@@ -14,6 +14,8 @@ export interface FlowView {
   at: number;
   followed: string | undefined;
   onFollow: (traceId: string) => void;
+  /** Slow motion: the station the followed request is at, lit in its target's row. */
+  current?: { target: string; station: string };
 }
 
 /**
@@ -51,7 +53,7 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
       if (!drawStatic) return;
       row.select('text.row-label').attr('y', geometry.top + 20).call(setText, target);
       drawLanes(row.select('g.lanes'), geometry);
-      drawStations(row.select('g.stations'), geometry, view.stats?.targets[target]?.hops);
+      drawStations(row.select('g.stations'), geometry, view.stats?.targets[target]?.hops, view.current?.target === target ? view.current.station : undefined);
       row
         .select('g.overflow')
         .selectAll<SVGTextElement, [string, number]>('text')
@@ -65,7 +67,7 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
   return { animated, total };
 }
 
-function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, geometry: RowGeometry, hops: Record<string, { p50: number; p95: number }> | undefined): void {
+function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, geometry: RowGeometry, hops: Record<string, { p50: number; p95: number }> | undefined, current: string | undefined): void {
   const middle = laneY({ ...geometry, lanes: [] }, undefined);
   const station = group
     .selectAll<SVGGElement, string>('g.station')
@@ -77,7 +79,9 @@ function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, g
       g.append('text').attr('class', 'station-stat').attr('text-anchor', 'middle');
       return g;
     })
-    .attr('data-testid', (d) => `station-${d}`);
+    .attr('data-testid', (d) => `station-${d}`)
+    // The waiting line belongs to the server station.
+    .classed('current', (d) => d === current || (d === 'server' && current === 'queue') || (d === 'response' && current === 'done'));
   station.select('rect').attr('x', (d) => stationX(d, geometry.width) - 48).attr('y', geometry.top + 28);
   station.select('text.station-label').attr('x', (d) => stationX(d, geometry.width)).attr('y', geometry.top + 46).call(setText, (d: string) => STATION_LABELS[d] ?? d);
   station

@@ -16,9 +16,12 @@ export function captionFor(stop: Stop, trace: Trace): string {
         ? 'hopscope\'s proxy streams the response back to the client.'
         : `hopscope's proxy receives ${trace.method} ${trace.path}, starts the trace and forwards it to ${trace.target}.`;
     case 'queue':
-      return 'The request has reached the app server and waits for a free worker.';
+      return trace.hops.some((h) => h.hop === 'gateway')
+        ? 'The request has reached the app server and waits for a free worker.'
+        : 'The app server has the request; without app instrumentation hopscope cannot see inside.';
     case 'server':
-      return stop.returning ? 'The app server sends the response back to the proxy.' : 'The app server takes the request off the socket.';
+      // The diagram shows the server station once the app is done: the answer on its way out.
+      return 'The app server sends the response back to the proxy.';
     case 'gateway':
       return stop.returning
         ? 'Back in the WSGI server: the response is handed over and the iterable closed.'
@@ -37,6 +40,7 @@ export function captionFor(stop: Stop, trace: Trace): string {
 /** "12.3 ms" for a step: the hop's measured (or derived) duration. */
 export function measuredTime(stop: Stop): string {
   if (!stop.hop) return '';
+  if (stop.hop.duration < 0.01) return '< 0.01 ms (measured)';
   const kind = stop.hop.measured ? 'measured' : stop.hop.source;
   return `${stop.hop.duration.toFixed(stop.hop.duration < 10 ? 2 : 1)} ms (${kind})`;
 }

@@ -94,9 +94,7 @@ export class SlowMotion {
       this.enteredAt += hold;
       if (this.index === this.stops.length - 1) this.playingValue = false;
     }
-    const stop = this.current;
-    const progress = Math.min(1, (this.realNow() - this.enteredAt) / this.holdMs());
-    // Within a station the particle stays at that station: keep clear of its edges.
-    this.clock.seek(stop.station === 'done' ? stopTime(stop) : stop.from + (stop.to - stop.from) * (0.1 + 0.8 * progress));
+    // The particle jumps station to station (no in-hop interpolation), so holding the step's moment is exact.
+    this.clock.seek(stopTime(this.current));
   }
 }
