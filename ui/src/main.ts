@@ -182,6 +182,8 @@ function openSlowMotion(trace: Trace, rate = Number(byId<HTMLSelectElement>('slo
   slow = new SlowMotion(trace, clock, rate);
   byId<HTMLSelectElement>('slowmo-rate').value = String(rate);
   window.scrollTo({ top: 0 });
+  // ← and → step hops now, even if the scrubber had the focus.
+  (document.activeElement as HTMLElement | null)?.blur();
 }
 
 function closeSlowMotion(): void {

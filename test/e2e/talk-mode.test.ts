@@ -1,0 +1,172 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Recording } from '@hopscope/shared';
+import { runHopscope, startHopscopeProcess } from '../support/bin';
+import { launchBrowser } from '../support/browser';
+import { getJson } from '../support/http';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/talk.jsonl', import.meta.url));
+const RESULTS = fileURLToPath(new URL('../../test-results', import.meta.url));
+const DOCS = fileURLToPath(new URL('../../docs', import.meta.url));
+
+let replay: Awaited<ReturnType<typeof startHopscopeProcess>>;
+let hubUrl: string;
+let recording: Recording;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hopscope-talk-'));
+  replay = await startHopscopeProcess(['replay', FIXTURE, '--port', '0'], /dashboard\s+(http:\S+)/);
+  hubUrl = /dashboard\s+(http:\S+)/.exec(replay.output())![1]!;
+  recording = await getJson<Recording>(`${hubUrl}/api/replay`);
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(hubUrl);
+  await page.getByTestId('replay-bar').waitFor();
+});
+afterAll(async () => {
+  await closeBrowser?.();
+  await replay?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const playhead = () => page.getByTestId('replay-bar').evaluate((el) => Number((el as HTMLElement).dataset.playhead));
+
+/** Records, in the page, the order in which each request's particle first appears. */
+async function watchParticles(): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __seen: string[] }).__seen = seen;
+    const look = () => {
+      for (const el of document.querySelectorAll<SVGElement>('[data-testid=particle]')) {
+        const id = el.dataset.traceId!;
+        if (!seen.includes(id)) seen.push(id);
+      }
+      requestAnimationFrame(look);
+    };
+    look();
+  });
+}
+
+describe('hopscope replay in the dashboard', () => {
+  it('plays every request of the recording, in the order they happened', async () => {
+    await page.getByTestId('speed').selectOption('1');
+    await page.getByTestId('scrubber').fill('0');
+    await watchParticles();
+    const length = recording.end - recording.start;
+    await expect.poll(playhead, { timeout: 30_000 }).toBeGreaterThanOrEqual(Math.floor(length) - 1);
+    const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    const startOf = new Map(recording.traces.map((t) => [t.traceId, t.start]));
+    expect(new Set(seen)).toEqual(new Set(recording.traces.map((t) => t.traceId)));
+    // A request appears after every request that started clearly (a few frames) before it.
+    for (let i = 1; i < seen.length; i++) expect(startOf.get(seen[i]!)! + 120).toBeGreaterThanOrEqual(startOf.get(seen[i - 1]!)!);
+    // At the end the replay stands still and says where it is.
+    await expect.poll(() => page.getByTestId('replay-play').textContent()).toBe('Play');
+    expect(await page.getByTestId('replay-time').textContent()).toMatch(/^0:0\d\.\d \/ 0:0\d\.\d$/);
+  });
+
+  it('plays at the chosen speed: at 0.25× the playhead moves a quarter as fast as the wall clock', async () => {
+    await page.getByTestId('scrubber').fill('0');
+    await page.getByTestId('speed').selectOption('0.25');
+    await page.getByTestId('replay-play').click();
+    const from = { at: await playhead(), wall: Date.now() };
+    await expect.poll(playhead, { timeout: 10_000 }).toBeGreaterThan(from.at + 400);
+    const to = { at: await playhead(), wall: Date.now() };
+    const rate = (to.at - from.at) / (to.wall - from.wall);
+    expect(rate).toBeGreaterThan(0.15);
+    expect(rate).toBeLessThan(0.35);
+  });
+
+  it('slow motion: each step moves the request exactly one station, with a caption and its measured time', async () => {
+    const row = page.locator('[data-testid=trace-row]').filter({ hasText: '/items/7' }).first();
+    await row.click();
+    await page.getByTestId('slowmo-open').click();
+    const caption = page.getByTestId('slowmo-caption');
+    await expect.poll(() => page.getByTestId('slowmo-stop').count()).toBeGreaterThan(3);
+    const chips = await page.getByTestId('slowmo-stop').allTextContents();
+    expect(chips[0]).toBe('Proxy');
+    expect(chips.at(-1)).toBe('Done');
+    expect(chips).toEqual(expect.arrayContaining(['Gateway (WSGI)', 'Route match', 'View', 'Response']));
+    const traceId = await row.getAttribute('data-trace-id');
+    const particle = page.locator(`[data-testid=particle][data-trace-id="${traceId}"]`);
+    const state = async () => ({ step: Number(await caption.getAttribute('data-step')), station: await caption.getAttribute('data-station'), drawn: await particle.getAttribute('data-station') });
+    await expect.poll(state).toEqual({ step: 0, station: 'proxy', drawn: 'proxy' });
+    for (let step = 1; step < chips.length; step++) {
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(async () => (await state()).step).toBe(step);
+      const now = await state();
+      // The diagram draws the request where the caption says it is ('done' is drawn past the response).
+      expect(now.drawn).toBe(now.station);
+      expect(await page.getByTestId('slowmo-time').textContent()).toMatch(now.station === 'done' ? /^$/ : /ms \((measured|derived)\)$/);
+    }
+    expect(await caption.textContent()).toMatch(/^Done: 200 in \d+\.\d ms/);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => (await state()).step).toBe(chips.length - 2);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('slowmo').isVisible()).toBe(false);
+  });
+
+  it('presentation mode: projector theme, chrome hidden, big counters; keys for speed and help', async () => {
+    await page.keyboard.press('p');
+    await expect.poll(() => page.evaluate(() => document.body.dataset.presentation)).toBe('on');
+    expect(await page.getByTestId('trace-list').isVisible()).toBe(false);
+    expect(await page.getByTestId('speed').isVisible()).toBe(false);
+    const counterSize = await page.locator('[data-testid=counters] dd').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    // Twice the normal 1.3rem at least: readable from the back of the room.
+    expect(counterSize).toBeGreaterThanOrEqual(42);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(0, 0, 0)');
+    await page.keyboard.press('3');
+    expect(await page.getByTestId('speed').inputValue()).toBe('0.1');
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('help').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help').isVisible()).toBe(false);
+    // A picture for the README: presentation mode in the middle of the recording, one request in slow motion.
+    await page.keyboard.press('1');
+    await page.getByTestId('scrubber').fill(String(Math.round((recording.end - recording.start) * 0.62)));
+    await page.keyboard.press('s');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('slowmo-caption').getAttribute('data-step')).toBe('3');
+    await mkdir(RESULTS, { recursive: true });
+    const shot = await page.screenshot();
+    await import('node:fs/promises').then((fs) => fs.writeFile(join(RESULTS, 'presentation.png'), shot));
+    if (process.env.UPDATE_SCREENSHOT === '1') await import('node:fs/promises').then((fs) => fs.writeFile(join(DOCS, 'presentation.png'), shot));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('p');
+    await expect.poll(() => page.evaluate(() => document.body.dataset.presentation)).toBe('off');
+  });
+});
+
+describe('the exported HTML file', () => {
+  it('opens from file:// with every network request blocked and plays the recording', async () => {
+    const out = join(dir, 'talk.html');
+    const result = await runHopscope(['export', FIXTURE, '--out', out]);
+    expect(result.code).toBe(0);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await context.setOffline(true);
+    const leaked: string[] = [];
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith('file:')) return route.continue();
+      leaked.push(route.request().url());
+      return route.abort();
+    });
+    const offline = await context.newPage();
+    await offline.goto(pathToFileURL(out).href);
+    await expect.poll(() => offline.getByTestId('connection').textContent()).toBe('recording (offline)');
+    await expect.poll(() => offline.getByTestId('trace-row').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await expect.poll(() => offline.getByTestId('particle').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await offline.getByTestId('replay-title').textContent()).toBe(`talk.jsonl · ${recording.traces.length} requests`);
+    expect(await offline.getByTestId('record').isVisible()).toBe(false);
+    expect(await offline.getByTestId('send-form').isVisible()).toBe(false);
+    expect(leaked).toEqual([]);
+    await context.close();
+    expect((await readFile(out, 'utf8')).length).toBeGreaterThan(1000);
+  });
+});
