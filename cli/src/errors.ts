@@ -9,7 +9,8 @@ export type CliErrorCode =
   | 'HOPSCOPE_CLI_UNKNOWN_COMMAND'
   | 'HOPSCOPE_CLI_PREREQUISITE_MISSING'
   | 'HOPSCOPE_CLI_HUB_UNREACHABLE'
-  | 'HOPSCOPE_CLI_COMPARE_FAILED';
+  | 'HOPSCOPE_CLI_COMPARE_FAILED'
+  | 'HOPSCOPE_CLI_BAD_RECORDING';
 
 export class CliError extends Error {
   readonly code: CliErrorCode;

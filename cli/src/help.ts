@@ -9,6 +9,10 @@ Usage:
   hopscope up --target NAME=URL [...]       a tracing proxy in front of each of your app servers
   hopscope compare A B [options]            the same load through each target, side by side
                                             (hopscope compare --help for its options)
+  hopscope demo --scenario talk             the demo plus a scripted, captioned talk sequence
+  hopscope demo|up ... --record FILE        also record every finished span to FILE (OTLP JSON lines)
+  hopscope replay FILE                      play a recording in the dashboard (no target, no network)
+  hopscope export FILE [--out OUT.html]     one self-contained HTML file that plays the recording
 
 Options:`;
 

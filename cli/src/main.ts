@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TargetInfo } from '@hopscope/shared';
-import { CliError } from './errors';
+import { badOption, CliError } from './errors';
 import { helpText } from './help';
 import { parseCliOptions, type CliOptions } from './options';
 import { startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
@@ -19,9 +19,34 @@ async function main(argv: string[]): Promise<void> {
   const options = parseCliOptions(argv, process.env);
   if (options.help) return void console.log(helpText());
   if (options.version) return void console.log(version());
+  if (options.command === 'export') {
+    const { runExport } = await import('./talk-commands');
+    return void console.log(await runExport(options));
+  }
+  if (options.command === 'replay') return replay(options);
   const running = await runCommand(options);
   printBanner(running, options);
+  if (options.scenario) console.log(`\nScenario "${options.scenario}": open ${dashboardUrl(running.hubUrl, options)} — the scenario starts when the dashboard connects.`);
   stopOnSignals(running);
+}
+
+async function replay(options: CliOptions): Promise<void> {
+  warnIfExposed(options);
+  const { startReplay } = await import('./talk-commands');
+  const { hub, recording } = await startReplay(options);
+  const seconds = ((recording.end - recording.start) / 1000).toFixed(1);
+  console.log(
+    [
+      `hopscope ${version()} — replaying ${recording.title}: ${recording.traces.length} traces over ${seconds} s (no network needed)`,
+      `  dashboard   ${dashboardUrl(hub.url, options)}`,
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+  stopOnSignals(hub);
+}
+
+function dashboardUrl(hubUrl: string, options: CliOptions): string {
+  return `${hubUrl}${options.token && !LOOPBACK.has(options.host) ? `/?token=${options.token}` : ''}`;
 }
 
 async function runCommand(options: CliOptions): Promise<RunningHopscope> {
@@ -33,11 +58,21 @@ async function runCommand(options: CliOptions): Promise<RunningHopscope> {
     otlpPort: options.otlpPort,
     proxyPort: options.proxyPort,
     exportEndpoint: exportEndpointFromEnv(process.env, options),
+    captureHeaders: options.captureHeaders,
+    record: options.record,
   };
+  if (options.scenario && (options.command !== 'demo' || options.flask || options.targets.length > 0)) {
+    throw badOption('--scenario runs on the built-in demo targets only: hopscope demo --scenario talk');
+  }
   switch (options.command) {
     case 'demo':
       if (options.flask) return startFlask(options, common);
-      return startHopscope({ ...common, targets: targetsOrUndefined(options), demoWorkers: options.workers });
+      return startHopscope({
+        ...common,
+        targets: targetsOrUndefined(options),
+        demoWorkers: options.workers,
+        scenario: options.scenario ? { name: options.scenario, log: (line) => console.log(`scenario ${line}`) } : undefined,
+      });
     case 'up': {
       if (options.targets.length === 0) {
         throw new CliError('HOPSCOPE_CLI_BAD_TARGET', 'hopscope up needs at least one --target NAME=URL, e.g. --target app=http://127.0.0.1:5000');
@@ -72,7 +107,7 @@ function printBanner(running: RunningHopscope, options: CliOptions): void {
   const width = Math.max(...running.targets.map((t: TargetInfo) => t.name.length), 4);
   const lines = [
     `hopscope ${version()}`,
-    `  dashboard   ${running.hubUrl}${options.token && !LOOPBACK.has(options.host) ? `/?token=${options.token}` : ''}`,
+    `  dashboard   ${dashboardUrl(running.hubUrl, options)}`,
     `  OTLP/HTTP   ${running.otlpUrl}`,
     ...running.targets.map((t) => `  proxy ${t.name.padEnd(width)}  ${t.proxy}  →  ${t.upstream}`),
     '',
@@ -82,7 +117,7 @@ function printBanner(running: RunningHopscope, options: CliOptions): void {
   console.log(lines.join('\n'));
 }
 
-function stopOnSignals(running: RunningHopscope): void {
+function stopOnSignals(running: { close(): Promise<void> }): void {
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(1);

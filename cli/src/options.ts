@@ -23,6 +23,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'proxy-port', env: 'HOPSCOPE_PROXY_PORT', kind: 'port', defaultValue: '8080', help: 'first proxy listener; the next target gets the next port' },
   { flag: 'token', env: 'HOPSCOPE_TOKEN', kind: 'string', help: 'access token for the dashboard and API (generated and printed when binding beyond loopback)' },
   { flag: 'workers', env: 'HOPSCOPE_WORKERS', kind: 'count', defaultValue: '4', help: 'worker processes of the built-in "workers" demo target' },
+  { flag: 'capture-header', env: 'HOPSCOPE_CAPTURE_HEADERS', kind: 'string', multiple: true, help: 'NAME of a request/response header to record on the proxy span (repeatable; the variable takes a comma-separated list; Authorization, Cookie, Set-Cookie never are)' },
+  { flag: 'record', env: 'HOPSCOPE_RECORD', kind: 'string', help: 'record every finished span to this file as OTLP JSON lines (`hopscope replay FILE` plays it back)' },
+  { flag: 'scenario', kind: 'string', help: '`hopscope demo --scenario talk`: a scripted, captioned sequence for a talk, starting when the dashboard connects' },
+  { flag: 'out', kind: 'string', help: '`hopscope export FILE --out OUT.html`: where the self-contained HTML goes (default FILE with .html)' },
   { flag: 'flask', kind: 'boolean', help: '`hopscope demo --flask`: the example Flask app under the Werkzeug dev server and gunicorn -w 4' },
   { flag: 'help', kind: 'boolean', help: 'show this help' },
   { flag: 'version', kind: 'boolean', help: 'print the version' },
@@ -37,6 +41,10 @@ export interface CliOptions {
   proxyPort: number;
   token?: string;
   workers: number;
+  captureHeaders: string[];
+  record?: string;
+  scenario?: string;
+  out?: string;
   flask: boolean;
   help: boolean;
   version: boolean;
@@ -72,6 +80,10 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     proxyPort: toPort('--proxy-port', pick('proxy-port')!),
     token: pick('token'),
     workers: toCount('--workers', pick('workers')!),
+    captureHeaders: (values['capture-header'] as string[] | undefined) ?? (env.HOPSCOPE_CAPTURE_HEADERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    record: pick('record'),
+    scenario: pick('scenario'),
+    out: pick('out'),
     flask: values.flask === true,
     help: values.help === true,
     version: values.version === true,

@@ -4,6 +4,7 @@ import { createHub, type Hub } from '@hopscope/server';
 import { createProxy, type ProxyHandle } from '@hopscope/proxy';
 import { startDemo, type DemoHandle } from '@hopscope/demo';
 import { portInUse } from './errors';
+import { checkScenarioName, scheduleScenario, type ScenarioChoice } from './scenario';
 import type { TargetSpec } from './targets';
 
 export interface HopscopeOptions {
@@ -21,6 +22,12 @@ export interface HopscopeOptions {
   exportEndpoint?: string;
   /** Required by the hub on every request (set when binding beyond loopback). */
   token?: string;
+  /** `--capture-header NAME`: headers each proxy records on its span (never credentials). */
+  captureHeaders?: string[];
+  /** `--record FILE`: the hub appends every finished span to FILE as OTLP JSON lines. */
+  record?: string;
+  /** `hopscope demo --scenario talk`: a scripted sequence on the built-in targets, once a dashboard connects. */
+  scenario?: ScenarioChoice;
 }
 
 export interface RunningHopscope {
@@ -34,7 +41,7 @@ export interface RunningHopscope {
   close(): Promise<void>;
 }
 
-const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+export const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 /**
  * The composition root: starts the hub, the demo targets when no target was
@@ -50,8 +57,9 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     for (const close of closers.reverse()) await close().catch(() => {});
   };
 
+  if (options.scenario) checkScenarioName(options.scenario.name);
   try {
-    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint, token: options.token }).catch(
+    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint, token: options.token, recordFile: options.record }).catch(
       (error: unknown) => {
         throw mapPortError(error, 'The hub', host, [[port, '--port'], [otlpPort, '--otlp-port']]);
       },
@@ -71,7 +79,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       const added: TargetInfo[] = [];
       for (const target of specs) {
         const listenPort = proxyPort === 0 ? 0 : proxyPort + infos.length;
-        const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort }).catch(
+        const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort, captureHeaders: options.captureHeaders }).catch(
           (error: unknown) => {
             throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
           },
@@ -85,6 +93,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       return added;
     };
     await addTargets(targets);
+    if (options.scenario) closers.push(scheduleScenario(hub, infos, options.scenario));
 
     return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, targets: infos, hub, addTargets, close: closeAll };
   } catch (error) {

@@ -53,9 +53,11 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, t
       { name: 'view', duration: viewMs },
     ]),
   });
-  // The body is handed to the socket here (as a WSGI server closes the iterable); the spans end now,
-  // not when the kernel has sent it, so they nest inside the proxy's view of the call.
+  // The body is handed to the socket here (as a WSGI server closes the iterable). The spans end at
+  // the moment just before it leaves: stamped after the write, a descheduled process could stamp a
+  // time later than the proxy's own end of the call, and the app's hops would not nest inside it.
+  const handedOver = tracing.now();
   res.end(req.method === 'HEAD' ? undefined : result.body);
-  responseSpan.end();
-  gateway.end();
+  responseSpan.end(handedOver);
+  gateway.end(handedOver);
 }

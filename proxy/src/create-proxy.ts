@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 import type { SpanSink } from '@hopscope/shared';
-import { failureBody, proxyFailure, type ProxyFailureCode } from './errors';
+import { failureBody, proxyFailure } from './errors';
+import { captureList } from './capture-headers';
 import { forwardRequest, type ForwardConfig } from './forward';
-import { isLoop } from './headers';
+import { hostPolicy } from './host-check';
 import { handleUpgrade } from './upgrade';
 import { recordOverload } from './overload';
+import { refusalFor, refusalText, sendRefusal } from './refusals';
 
 export interface ProxyConfig {
   /** The target's name, as given to `--target NAME=URL`. */
@@ -28,6 +30,18 @@ export interface ProxyConfig {
    * itself (RFC 9110 §15.6.4) instead of queueing without bound.
    */
   maxInFlight?: number;
+  /**
+   * Host names (no port) accepted besides loopback names and `host`; any
+   * other Host is refused with 403 (DNS rebinding). Ignored when `host` is
+   * 0.0.0.0 or ::, which accept every Host.
+   */
+  allowedHosts?: string[];
+  /**
+   * Request/response headers recorded on the proxy span as
+   * `http.request.header.<name>` / `http.response.header.<name>`. Nothing is
+   * captured by default; credentials never are, even when listed.
+   */
+  captureHeaders?: string[];
 }
 
 export interface ProxyHandle {
@@ -59,34 +73,42 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     sink: config.sink,
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
     upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
+    captureHeaders: captureList(config.captureHeaders),
   };
+  const host = config.host ?? '127.0.0.1';
+  const hosts = hostPolicy(host, config.allowedHosts);
 
   // forceCloseConnections: stopping hopscope must not wait for open streams (SSE, long downloads, tunnels).
   const maxInFlight = config.maxInFlight ?? 10_000;
   let inFlight = 0;
   const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, forceCloseConnections: true, routerOptions: { maxParamLength: 65_535 } });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(req, forwardConfig.via, hosts);
+    if (refusal) {
+      sendRefusal(res, refusal);
+      if (refusal === 'HOPSCOPE_PROXY_OVERLOADED') recordOverload(req, forwardConfig);
+      return;
+    }
+    inFlight++;
+    res.once('close', () => inFlight--);
+    forwardRequest(req, res, forwardConfig);
+  };
   app.all('/*', {
     onRequest: (request, reply, done) => {
       reply.hijack();
-      const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(request.raw, forwardConfig.via);
-      if (refusal) {
-        sendRefusal(reply.raw, refusal);
-        if (refusal === 'HOPSCOPE_PROXY_OVERLOADED') recordOverload(request.raw, forwardConfig);
-      } else {
-        inFlight++;
-        reply.raw.once('close', () => inFlight--);
-        forwardRequest(request.raw, reply.raw, forwardConfig);
-      }
+      handle(request.raw, reply.raw);
       done();
     },
   }, async () => undefined);
+  // R7: with a listener here Node no longer answers 100 on the app's behalf; forward.ts waits for the upstream's.
+  app.server.on('checkContinue', handle);
   // Anything Fastify cannot route (e.g. absolute-form to another host) is refused, never forwarded.
   app.setNotFoundHandler((_request, reply) => {
     const failure = proxyFailure('HOPSCOPE_PROXY_BAD_REQUEST_TARGET');
     void reply.code(failure.status).header('content-type', 'application/json').header('connection', 'close').send(failureBody(failure));
   });
   app.server.on('upgrade', (req, socket, head) => {
-    const refusal = refusalFor(req, forwardConfig.via);
+    const refusal = refusalFor(req, forwardConfig.via, hosts);
     if (refusal) return void socket.end(refusalText(refusal));
     handleUpgrade(req, socket, head, forwardConfig);
   });
@@ -95,7 +117,6 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
-  const host = config.host ?? '127.0.0.1';
   await app.listen({ host, port: config.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -108,37 +129,4 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
       await pool.close();
     },
   };
-}
-
-function refusalFor(req: http.IncomingMessage, via: string): ProxyFailureCode | undefined {
-  // Only origin-form (and `*` for OPTIONS) is accepted: an absolute-form URL is an open-proxy request.
-  const url = req.url ?? '';
-  if (!url.startsWith('/') && !(req.method === 'OPTIONS' && url === '*')) return 'HOPSCOPE_PROXY_BAD_REQUEST_TARGET';
-  if (escapesBasePath(url)) return 'HOPSCOPE_PROXY_BAD_PATH';
-  if (isLoop(req.headers, via)) return 'HOPSCOPE_PROXY_LOOP';
-  return undefined;
-}
-
-/**
- * Dot segments, raw or percent-encoded (`..`, `%2e%2e`, `..%2f`), are refused
- * rather than forwarded: the proxy appends the path to the target's base path,
- * and an upstream that normalises it could be walked out of that base.
- */
-function escapesBasePath(url: string): boolean {
-  const path = url.split('?')[0]!.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').replace(/\\/g, '/');
-  return path.split('/').some((segment) => segment === '..' || segment === '.');
-}
-
-function refusalText(code: ProxyFailureCode): string {
-  const failure = proxyFailure(code);
-  const body = failureBody(failure);
-  return `HTTP/1.1 ${failure.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
-}
-
-function sendRefusal(res: http.ServerResponse, code: ProxyFailureCode): void {
-  const failure = proxyFailure(code);
-  const body = failureBody(failure);
-  const retry = code === 'HOPSCOPE_PROXY_OVERLOADED' ? { 'retry-after': '1' } : {};
-  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', ...retry });
-  res.end(body);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { formatTraceparent, parseTraceparent, type SpanRecord } from '@hopscope/shared';
+import { captureRequestHeaders } from './capture-headers';
 import type { ForwardConfig } from './forward';
 import { upstreamRequestHeaders } from './headers';
 import { newTraceId } from './ids';
@@ -22,6 +23,7 @@ export interface ExchangeStart {
 export function startExchange(req: IncomingMessage, config: ForwardConfig): ExchangeStart {
   const incomingParent = parseTraceparent(req.headers.traceparent);
   const serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
+  captureRequestHeaders(serverSpan, req.headers, config.captureHeaders);
   safely(config.sink, 'spanStarted', serverSpan);
   const clientSpan = startUpstreamSpan(serverSpan, config.upstream);
   const headers = upstreamRequestHeaders(req.headers, {

@@ -4,6 +4,8 @@ import { formatServerTiming, parseServerTiming, type SpanRecord, type SpanSink }
 import { nowMs } from './clock';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { startExchange } from './exchange-start';
+import { captureResponseHeaders } from './capture-headers';
+import { dispatchExpectingContinue, expectsContinue } from './expect-continue';
 import { clientResponseHeaders } from './headers';
 import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 
@@ -16,8 +18,10 @@ export interface ForwardConfig {
   pool: Pool;
   sink: SpanSink;
   via: string;
-  /** How long to wait for response headers on connections made outside the pool (upgrades). */
+  /** How long to wait for response headers on connections made outside the pool (upgrades, Expect: 100-continue). */
   upstreamHeaderTimeoutMs: number;
+  /** Lower-case header names recorded on the proxy span (capture-headers.ts; never credentials). */
+  captureHeaders: readonly string[];
 }
 
 /**
@@ -52,11 +56,19 @@ class Exchange implements Dispatcher.DispatchHandler {
     });
     res.on('close', () => this.onClientClose());
     safely(config.sink, 'spanStarted', this.clientSpan);
+    const path = config.basePath + (req.url ?? '/');
+    const method = req.method ?? 'GET';
+    if (expectsContinue(req) && hasBody(req)) {
+      const request = { upstream: config.upstream, path, method, headers: this.headers, headerTimeoutMs: config.upstreamHeaderTimeoutMs };
+      return dispatchExpectingContinue(req, res, request, this);
+    }
+    // undici refuses `expect`; what is left here is an HTTP/1.0 client's, which a server must ignore (RFC 9110 §10.1.1).
+    delete this.headers.expect;
     config.pool.dispatch(
       {
         origin: config.upstream.origin,
-        path: config.basePath + (req.url ?? '/'),
-        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        path,
+        method: method as Dispatcher.HttpMethod,
         headers: this.headers as Record<string, string | string[]>,
         body: hasBody(req) ? req : null,
       },
@@ -80,6 +92,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const rawTiming = Array.isArray(upstreamTiming) ? upstreamTiming.join(', ') : upstreamTiming;
     recordUpstreamResponse(this.clientSpan, status, rawTiming);
     recordResponseStatus(this.serverSpan, status);
+    captureResponseHeaders(this.serverSpan, headers, this.config.captureHeaders);
     const now = nowMs();
     const timing = formatServerTiming([
       ...parseServerTiming(rawTiming),

@@ -3,15 +3,17 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import type { SpanRecord, SpanSink, StatsSnapshot, TargetInfo } from '@hopscope/shared';
+import type { LiveMessage, Recording, SpanRecord, SpanSink, StatsSnapshot, TargetInfo } from '@hopscope/shared';
 import { restApi } from './api';
 import { compareRoutes } from './compare/routes';
 import { HubError } from './errors';
 import { SpanExporter } from './exporter';
 import { installGuard } from './guard';
 import { LiveHub } from './live';
-import { otlpReceiver } from './otlp/receiver';
+import { DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetLimits } from './otlp/budget';
+import { otlpReceiver, type ReceiverOptions } from './otlp/receiver';
 import { plainPage } from './page';
+import { HubRecorders, recordingRoutes } from './recording/index';
 import { redactSpan } from './redact-span';
 import { sendThroughProxy } from './send';
 import { computeStats } from './stats';
@@ -30,12 +32,18 @@ export interface HubConfig {
   maxSpansPerTrace?: number;
   /** Largest OTLP body after decompression. */
   maxOtlpBytes?: number;
+  /** OTLP bodies read at once across both ports (bytes after inflation, requests); beyond it 503 + Retry-After. */
+  otlpBudget?: Partial<IngestBudgetLimits>;
   /** Rolling window of /api/stats. */
   statsWindowMs?: number;
   /** Also export every finished span to this OTLP/HTTP base URL. */
   exportEndpoint?: string;
   /** Required on every request when set (binding beyond loopback). */
   token?: string;
+  /** `--record FILE`: append every finished, redacted span to FILE as OTLP JSON lines. */
+  recordFile?: string;
+  /** Replay mode (`hopscope replay FILE`): GET /api/replay serves this recording. */
+  replay?: Recording;
 }
 
 export interface Hub {
@@ -45,6 +53,10 @@ export interface Hub {
   sink: SpanSink;
   addTarget(info: TargetInfo): void;
   store: TraceStore;
+  /** Sends a message to every dashboard on /api/live (the talk scenario's captions). */
+  announce(message: LiveMessage): void;
+  /** Called each time a dashboard connects to /api/live. */
+  onLiveConnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +68,8 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const windowMs = config.statsWindowMs ?? 10_000;
   const exporter = config.exportEndpoint ? new SpanExporter(config.exportEndpoint) : undefined;
   let lagMs = 0;
+  const recorders = new HubRecorders(config.recordFile, config.replay);
+  const liveListeners: Array<() => void> = [];
 
   const batcher = new ChangeBatcher(50, (ids) => {
     for (const id of ids) {
@@ -70,10 +84,13 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     store.add(redactSpan(span));
     if (span.endMs !== undefined) lagMs = lagMs * 0.9 + Math.max(0, Date.now() - span.endMs) * 0.1;
     exporter?.enqueue(span);
+    recorders.add(span);
   };
   const stats = (): StatsSnapshot =>
-    computeStats(store, targets.map((t) => t.name), { ingestLagMs: lagMs, liveClients: live.size, liveDropped: live.droppedTotal + (exporter?.dropped ?? 0) }, windowMs);
+    computeStats(store, targets.map((t) => t.name), { ingestLagMs: lagMs, liveClients: live.size, liveDropped: live.droppedTotal + (exporter?.dropped ?? 0), ingestRefused: receiver.budget.refused }, windowMs);
   const ingest = (spans: SpanRecord[]) => spans.forEach(ingestEnded);
+  // One budget for both OTLP listeners: the bound is on the hub's memory, not per port.
+  const receiver: ReceiverOptions = { maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024, budget: new IngestBudget({ ...DEFAULT_INGEST_BUDGET, ...config.otlpBudget }), ingest };
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   let port = 0;
@@ -91,16 +108,18 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     live.add(socket, { type: 'hello', serverTime: Date.now(), targets });
     // Counters fill at once instead of after the next tick.
     socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
+    for (const listener of liveListeners) listener();
   });
   await app.register(restApi, { store, targets: () => targets, stats });
+  await app.register(recordingRoutes, { replay: config.replay, memory: recorders.memory, file: recorders.file, targets: () => targets, traces: () => store.traces(), uiDir: config.uiDir });
   await app.register(sendThroughProxy, { targets: () => targets });
-  await app.register(otlpReceiver, { maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024, ingest });
+  await app.register(otlpReceiver, receiver);
   await app.register(compareRoutes({ targets: () => targets, tracesSince: (target, since) => [...store.traces()].filter((t) => t.target === target && t.start >= since && !t.inFlight) }));
   await serveDashboard(app, config.uiDir, store);
 
   await app.listen({ host, port: config.port ?? 0 });
   port = addressPort(app);
-  const otlpApp = config.otlpPort === null ? undefined : await startOtlpListener(host, config.otlpPort ?? 0, config.maxOtlpBytes ?? 16 * 1024 * 1024, ingest).catch(async (error: unknown) => {
+  const otlpApp = config.otlpPort === null ? undefined : await startOtlpListener(host, config.otlpPort ?? 0, receiver, config.token).catch(async (error: unknown) => {
     await app.close();
     throw error;
   });
@@ -121,28 +140,32 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
       else targets.push(info);
     },
     store,
+    announce: (message) => live.broadcast(message),
+    onLiveConnect: (listener) => void liveListeners.push(listener),
     close: async () => {
       clearInterval(statsTimer);
       batcher.stop();
       exporter?.close();
       live.closeAll();
-      await Promise.all([app.close(), otlpApp?.close()]);
+      await Promise.all([app.close(), otlpApp?.close(), recorders.close()]);
     },
   };
 }
 
-async function startOtlpListener(host: string, port: number, maxBodyBytes: number, ingest: (spans: SpanRecord[]) => void): Promise<FastifyInstance> {
+async function startOtlpListener(host: string, port: number, receiver: ReceiverOptions, token: string | undefined): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   // Apps and collectors post here; a web page never should (no CORS, and a browser Origin is refused).
+  // With a token, apps send it the OTel way: OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN.
   app.addHook('onRequest', async (request) => {
     if (request.headers.origin !== undefined) throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', 'Browsers cannot post to the OTLP port');
+    if (token && request.headers.authorization !== `Bearer ${token}`) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED', 'The OTLP port needs Authorization: Bearer <token>');
   });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof HubError) return reply.code(error.statusCode).send(error.toJSON());
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     return reply.code(status < 500 ? status : 500).send({ error: 'HOPSCOPE_HUB_BAD_OTLP', message: (error as Error).message });
   });
-  await app.register(otlpReceiver, { maxBodyBytes, ingest });
+  await app.register(otlpReceiver, receiver);
   await app.listen({ host, port });
   return app;
 }

@@ -1,10 +1,9 @@
 import http from 'node:http';
-import { ATTR_SERVICE_NAME, type AttrValue, type SpanRecord } from '@hopscope/shared';
+import type { SpanRecord } from '@hopscope/shared';
+import { toExportRequest } from './otlp/encode';
 
 const MAX_QUEUE = 10_000;
 const BATCH = 512;
-const KIND_NUMBER = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
-const STATUS_NUMBER = { unset: 0, ok: 1, error: 2 } as const;
 
 /**
  * Forwards every finished span to an external OTLP/HTTP backend (Jaeger,
@@ -48,46 +47,4 @@ export class SpanExporter {
   close(): void {
     clearInterval(this.timer);
   }
-}
-
-function toExportRequest(spans: SpanRecord[]) {
-  return {
-    resourceSpans: spans.map((span) => ({
-      resource: { attributes: toKeyValues({ [ATTR_SERVICE_NAME]: 'hopscope', ...span.resource }) },
-      scopeSpans: [
-        {
-          scope: { name: 'hopscope' },
-          spans: [
-            {
-              traceId: span.traceId,
-              spanId: span.spanId,
-              parentSpanId: span.parentSpanId ?? '',
-              name: span.name,
-              kind: KIND_NUMBER[span.kind],
-              startTimeUnixNano: msToNanos(span.startMs),
-              endTimeUnixNano: msToNanos(span.endMs ?? span.startMs),
-              attributes: toKeyValues(span.attributes),
-              events: span.events.map((e) => ({ timeUnixNano: msToNanos(e.timeMs), name: e.name, attributes: toKeyValues(e.attributes) })),
-              status: { code: STATUS_NUMBER[span.status.code], message: span.status.message ?? '' },
-            },
-          ],
-        },
-      ],
-    })),
-  };
-}
-
-function msToNanos(ms: number): string {
-  return (BigInt(Math.round(ms * 1000)) * 1000n).toString();
-}
-
-function toKeyValues(attributes: Record<string, AttrValue>) {
-  return Object.entries(attributes).map(([key, value]) => ({ key, value: toAnyValue(value) }));
-}
-
-function toAnyValue(value: AttrValue): Record<string, unknown> {
-  if (Array.isArray(value)) return { arrayValue: { values: value.map(toAnyValue) } };
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
 }

@@ -15,6 +15,10 @@ const TOKEN_COOKIE = 'hopscope_token';
  * foreign Host headers are refused (DNS rebinding), foreign Origins are
  * refused on WebSocket upgrades and state-changing requests, no CORS headers
  * are ever sent, and a token is required when one is configured.
+ * State-changing requests must also be ones a cross-site form or "simple"
+ * fetch cannot make (issue 7): JSON bodies only, or for /api/send/ (whose
+ * body is the user's own) a custom header, which would need a CORS preflight
+ * that the hub never grants.
  */
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
   app.addHook('onRequest', async (request, reply) => {
@@ -28,11 +32,35 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
       throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', `Origin "${origin.slice(0, 100)}" is not this hub`);
     }
     if (options.token && !hasToken(request, options.token)) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED');
+    if (MUTATING.has(request.method) && !upgrade) checkNotSimpleRequest(request);
     const given = (request.query as Record<string, string> | undefined)?.token;
     if (options.token && given === options.token) {
       void reply.header('set-cookie', `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`);
     }
   });
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const OTLP_ROUTE = '/v1/traces';
+const SEND_ROUTE_PREFIX = '/api/send/';
+const SEND_HEADER = 'x-hopscope-send';
+
+/**
+ * By the matched route, not the raw URL, so no spelling of a path slips past.
+ * Every route but OTLP (which has its own content types) is held to this,
+ * including /api/* routes added later.
+ */
+function checkNotSimpleRequest(request: FastifyRequest): void {
+  const route = request.routeOptions.url ?? '';
+  if (route === OTLP_ROUTE) return;
+  if (route.startsWith(SEND_ROUTE_PREFIX)) {
+    if (request.headers[SEND_HEADER] !== '1') throw new HubError('HOPSCOPE_HUB_SEND_HEADER_REQUIRED');
+    return;
+  }
+  const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `${request.method} needs Content-Type application/json, not ${type.slice(0, 100) || '(none)'}`);
+  }
 }
 
 function allowedHosts(options: GuardOptions): Set<string> {

@@ -14,3 +14,7 @@ export type { CompareSpec, CompareSpecInput } from './compare/spec';
 export { compareTargets, hopStatistics } from './compare/analysis';
 export type { Comparison, MetricComparison, TargetResult } from './compare/analysis';
 export type { CompareRun } from './compare/runner';
+export { toExportRequest } from './otlp/encode';
+export { readRecordingFile, decodeOtlpJsonText, selfContainedHtml, buildRecording, recordingOf } from './recording/index';
+export { runScenario, SCENARIOS, TALK_SCENARIO } from './scenario/index';
+export type { Scenario, ScenarioStep, ScenarioAction, ScenarioOptions } from './scenario/index';

@@ -49,6 +49,8 @@ export interface HubHealth {
   liveClients: number;
   /** Live messages dropped for slow dashboard clients. */
   liveDropped: number;
+  /** OTLP export requests refused with 503 because the hub was already reading as much as it allows (absent in replays). */
+  ingestRefused?: number;
 }
 
 export interface StatsSnapshot {

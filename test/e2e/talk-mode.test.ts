@@ -45,7 +45,7 @@ async function watchParticles(): Promise<void> {
     const seen: string[] = [];
     (window as unknown as { __seen: string[] }).__seen = seen;
     const look = () => {
-      for (const el of document.querySelectorAll<SVGElement>('[data-testid=particle]')) {
+      for (const el of Array.from(document.querySelectorAll<SVGElement>('[data-testid=particle]'))) {
         const id = el.dataset.traceId!;
         if (!seen.includes(id)) seen.push(id);
       }

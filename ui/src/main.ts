@@ -59,7 +59,9 @@ function onLiveMessage(message: LiveMessage): void {
 
 /** The scenario names its slow-motion request once it finished; the app's spans may still be on the way. */
 async function focusWhenArrived(traceId: string, rate: number): Promise<void> {
-  for (let i = 0; i < 50 && !model.get(traceId)?.hops.some((h) => h.hop === 'view'); i++) await new Promise((r) => setTimeout(r, 100));
+  // Until the app's own spans arrive, its hops are only synthesized from Server-Timing.
+  const measured = () => model.get(traceId)?.hops.some((h) => h.hop === 'gateway' && h.measured) ?? false;
+  for (let i = 0; i < 50 && !measured(); i++) await new Promise((r) => setTimeout(r, 100));
   const trace = model.get(traceId);
   if (!trace || playback.replay) return;
   openSlowMotion(trace, rate, true);

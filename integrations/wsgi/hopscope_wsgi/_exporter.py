@@ -7,9 +7,11 @@ for a thread that only exists in the parent.
 """
 import json
 import os
+import re
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 MAX_QUEUE = 2048
@@ -28,6 +30,28 @@ def _endpoint():
         return traces
     base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
     return base.rstrip("/") + "/v1/traces"
+
+
+# RFC 9110 token: what a header name may be.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def _headers():
+    """Extra request headers from OTEL_EXPORTER_OTLP_HEADERS, then OTEL_EXPORTER_OTLP_TRACES_HEADERS
+    (which wins per name), as the OTel spec defines them: `name=value,name2=value2`, W3C
+    Baggage style, values percent-decoded. E.g. authorization=Bearer%20TOKEN for a hub with a token.
+    Malformed pairs are skipped, never sent."""
+    headers = {}
+    for variable in ("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"):
+        for item in os.environ.get(variable, "").split(","):
+            name, sep, value = item.partition("=")
+            name = urllib.parse.unquote(name).strip()
+            value = urllib.parse.unquote(value).strip()
+            if not sep or not _HEADER_NAME.match(name) or any(c in value for c in "\r\n\0"):
+                continue
+            headers[name.lower()] = value
+    headers.pop("content-type", None)
+    return headers
 
 
 class Exporter:
@@ -75,7 +99,9 @@ class Exporter:
 
     def _send(self, batch):
         body = json.dumps(self._export_request(batch)).encode("utf-8")
-        request = urllib.request.Request(_endpoint(), data=body, method="POST", headers={"Content-Type": "application/json"})
+        headers = _headers()
+        headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(_endpoint(), data=body, method="POST", headers=headers)
         try:
             with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
                 response.read()

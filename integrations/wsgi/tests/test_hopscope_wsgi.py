@@ -21,11 +21,13 @@ class Receiver:
 
     def __init__(self):
         self.spans = []
+        self.headers = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                receiver.headers.append({k.lower(): v for k, v in self.headers.items()})
                 for rs in body["resourceSpans"]:
                     for ss in rs["scopeSpans"]:
                         receiver.spans.extend(ss["spans"])
@@ -164,6 +166,36 @@ class Exporting(unittest.TestCase):
             self.assertGreater(len(receiver.wait_for(before + 2)), before)
         finally:
             receiver.close()
+
+    def test_otlp_headers_from_the_environment_reach_the_receiver(self):
+        """A hub with a token needs OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN (the OTel spec's variable)."""
+        receiver = Receiver()
+        saved = {k: os.environ.get(k) for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "HOPSCOPE_EXPORT")}
+        os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.endpoint
+        os.environ["HOPSCOPE_EXPORT"] = "on"
+        # Percent-decoded values, '=' inside a value kept, the TRACES variable winning per name, and
+        # malformed pairs (no '=', a bad name, a value that would split the header) never sent.
+        os.environ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20tok%3D%3D , x-tenant=one,novalue,bad name=1,x-evil=a%0D%0Ainjected: yes,content-type=text/plain"
+        os.environ["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] = "x-tenant=two"
+        try:
+            app = hopscope_wsgi.HopscopeMiddleware(hello_app, "headers")
+            call(app, "/with-headers")
+            receiver.wait_for(2)
+            self.assertTrue(receiver.headers)
+            sent = receiver.headers[0]
+            self.assertEqual(sent.get("authorization"), "Bearer tok==")
+            self.assertEqual(sent.get("x-tenant"), "two")
+            self.assertEqual(sent.get("content-type"), "application/json")
+            self.assertNotIn("x-evil", sent)
+            self.assertNotIn("injected", sent)
+            self.assertNotIn("novalue", sent)
+        finally:
+            receiver.close()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 if __name__ == "__main__":

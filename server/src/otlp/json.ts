@@ -56,6 +56,21 @@ const exportRequestJson = z.object({
     .optional(),
 });
 
+/** A real export nests about 13 levels (array attribute values a few more); kvlistValue is not read. */
+const MAX_JSON_DEPTH = 64;
+
+/** Checked without recursion, so the check itself cannot overflow. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function decodeExportRequestJson(text: string): SpanRecord[] {
   let raw: unknown;
   try {
@@ -63,6 +78,8 @@ export function decodeExportRequestJson(text: string): SpanRecord[] {
   } catch (error) {
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
   }
+  // zod's recursive AnyValue schema would overflow the stack on hostile nesting: refuse it first.
+  if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = exportRequestJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -32,10 +32,23 @@ class Reader {
     throw bad('varint too long');
   }
 
-  fixed64(): number {
-    const lo = this.fixed32();
-    const hi = this.fixed32();
-    return hi * 4294967296 + lo;
+  /** An int64 varint: two's complement, so a negative number is 10 bytes long. */
+  int64(): number {
+    let result = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw bad('truncated varint');
+      const byte = this.buf[this.pos++]!;
+      result |= BigInt(byte & 0x7f) << BigInt(7 * i);
+      if ((byte & 0x80) === 0) return Number(BigInt.asIntN(64, result));
+    }
+    throw bad('varint too long');
+  }
+
+  /** fixed64 nanoseconds to epoch ms, keeping microseconds exactly as the JSON decoder does (a double cannot hold the nanoseconds). */
+  nanosMs(): number {
+    const lo = BigInt(this.fixed32());
+    const hi = BigInt(this.fixed32());
+    return Number(((hi << 32n) | lo) / 1000n) / 1000;
   }
 
   fixed32(): number {
@@ -130,7 +143,7 @@ function readResource(reader: Reader): Attributes {
 
 function readSpan(reader: Reader, resource: Attributes): SpanRecord {
   const span: SpanRecord = { traceId: '', spanId: '', name: '', kind: 'internal', startMs: 0, attributes: {}, resource, status: { code: 'unset' }, events: [] };
-  let endNs = 0;
+  let endMs = 0;
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) span.traceId = hex(reader.bytes());
     else if (field === 2 && wire === 2) span.spanId = hex(reader.bytes());
@@ -139,21 +152,21 @@ function readSpan(reader: Reader, resource: Attributes): SpanRecord {
       if (parent) span.parentSpanId = parent;
     } else if (field === 5 && wire === 2) span.name = reader.string();
     else if (field === 6 && wire === 0) span.kind = KIND_BY_NUMBER[reader.varint()] ?? 'internal';
-    else if (field === 7 && wire === 1) span.startMs = reader.fixed64() / 1e6;
-    else if (field === 8 && wire === 1) endNs = reader.fixed64();
+    else if (field === 7 && wire === 1) span.startMs = reader.nanosMs();
+    else if (field === 8 && wire === 1) endMs = reader.nanosMs();
     else if (field === 9 && wire === 2) readKeyValue(reader.sub(), span.attributes);
     else if (field === 11 && wire === 2) span.events.push(readEvent(reader.sub()));
     else if (field === 15 && wire === 2) span.status = readStatus(reader.sub());
     else reader.skip(wire);
   });
-  if (endNs > 0) span.endMs = endNs / 1e6;
+  if (endMs > 0) span.endMs = endMs;
   return span;
 }
 
 function readEvent(reader: Reader): SpanEvent {
   const event: SpanEvent = { name: '', timeMs: 0, attributes: {} };
   reader.fields((field, wire) => {
-    if (field === 1 && wire === 1) event.timeMs = reader.fixed64() / 1e6;
+    if (field === 1 && wire === 1) event.timeMs = reader.nanosMs();
     else if (field === 2 && wire === 2) event.name = reader.string();
     else if (field === 3 && wire === 2) readKeyValue(reader.sub(), event.attributes);
     else reader.skip(wire);
@@ -178,20 +191,24 @@ function readKeyValue(reader: Reader, into: Attributes): void {
   let value: AttrValue | undefined;
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) key = reader.string();
-    else if (field === 2 && wire === 2) value = readAnyValue(reader.sub());
+    else if (field === 2 && wire === 2) value = readAnyValue(reader.sub(), 0);
     else reader.skip(wire);
   });
   if (key && value !== undefined) into[key] = value;
 }
 
-function readAnyValue(reader: Reader): AttrValue | undefined {
+/** Array values nest through readArray; a hostile body could nest them until the stack overflows. */
+const MAX_VALUE_DEPTH = 32;
+
+function readAnyValue(reader: Reader, depth: number): AttrValue | undefined {
+  if (depth > MAX_VALUE_DEPTH) throw bad(`attribute values nested deeper than ${MAX_VALUE_DEPTH}`);
   let value: AttrValue | undefined;
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) value = reader.string();
     else if (field === 2 && wire === 0) value = reader.varint() !== 0;
-    else if (field === 3 && wire === 0) value = reader.varint();
+    else if (field === 3 && wire === 0) value = reader.int64();
     else if (field === 4 && wire === 1) value = readDouble(reader);
-    else if (field === 5 && wire === 2) value = readArray(reader.sub());
+    else if (field === 5 && wire === 2) value = readArray(reader.sub(), depth);
     else if (field === 7 && wire === 2) value = hex(reader.bytes());
     else reader.skip(wire);
   });
@@ -205,11 +222,11 @@ function readDouble(reader: Reader): number {
   return value;
 }
 
-function readArray(reader: Reader): AttrValue {
+function readArray(reader: Reader, depth: number): AttrValue {
   const values: Array<string | number | boolean> = [];
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) {
-      const item = readAnyValue(reader.sub());
+      const item = readAnyValue(reader.sub(), depth + 1);
       if (item !== undefined && !Array.isArray(item)) values.push(item);
     } else reader.skip(wire);
   });

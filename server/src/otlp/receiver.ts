@@ -3,31 +3,59 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SpanRecord } from '@hopscope/shared';
 import { HubError } from '../errors';
+import type { IngestBudget } from './budget';
 import { decodeExportRequestJson } from './json';
 import { decodeExportRequestProtobuf } from './protobuf';
 
 export interface ReceiverOptions {
   /** Largest accepted body after decompression (decompression bombs: CVE-2024-36129). */
   maxBodyBytes: number;
+  /** Shared by every OTLP listener of one hub: bounds what is read at once. */
+  budget: IngestBudget;
   ingest(spans: SpanRecord[]): void;
 }
 
 type Format = 'json' | 'protobuf';
 
+const RETRY_AFTER_SECONDS = '1';
+/** A body that sends nothing for this long is given up, so a stalled upload cannot hold the budget. */
+const BODY_IDLE_MS = 15_000;
+/** After a refusal the rest of the body is read and thrown away (the client then reads the answer, not a reset), up to this much. */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+
 /**
  * OTLP/HTTP trace receiver (opentelemetry-proto spec): POST /v1/traces with
  * JSON or protobuf, optionally gzip; answers in the request's content type.
- * The body is read as a raw stream so size limits apply after inflation.
+ * The body is read as a raw stream so size limits apply after inflation, and
+ * bytes held are charged to the hub-wide budget as they arrive.
  */
 export async function otlpReceiver(app: FastifyInstance, options: ReceiverOptions): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.post('/v1/traces', async (request, reply) => {
+    const raw = request.body as Readable | undefined;
     const format = formatOf(request.headers['content-type']);
-    if (!format) throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not OTLP`);
-    const body = await readBody(request, options.maxBodyBytes);
-    const spans = format === 'json' ? decodeExportRequestJson(body.toString('utf8')) : decodeExportRequestProtobuf(body);
-    options.ingest(spans);
+    if (!format) {
+      discardRest(raw);
+      throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not OTLP`);
+    }
+    if (!options.budget.enter()) {
+      discardRest(raw);
+      void reply.header('retry-after', RETRY_AFTER_SECONDS);
+      throw new HubError('HOPSCOPE_HUB_OVERLOADED', 'Too many OTLP exports are being read');
+    }
+    const held = { bytes: 0 };
+    try {
+      const body = await readBody(request, options, held);
+      const spans = format === 'json' ? decodeExportRequestJson(body.toString('utf8')) : decodeExportRequestProtobuf(body);
+      options.ingest(spans);
+    } catch (error) {
+      if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_OVERLOADED') void reply.header('retry-after', RETRY_AFTER_SECONDS);
+      if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_BODY_TIMEOUT') void reply.header('connection', 'close');
+      throw error;
+    } finally {
+      options.budget.leave(held.bytes);
+    }
     return respond(reply, format);
   });
   app.route({
@@ -46,30 +74,62 @@ function formatOf(contentType: string | undefined): Format | undefined {
   return undefined;
 }
 
-async function readBody(request: FastifyRequest, limit: number): Promise<Buffer> {
+/** Reads the (inflated) body chunk by chunk, refusing as soon as a limit is passed rather than after buffering it. */
+function readBody(request: FastifyRequest, options: ReceiverOptions, held: { bytes: number }): Promise<Buffer> {
   const raw = request.body as Readable | undefined;
-  if (!raw) return Buffer.alloc(0);
+  if (!raw) return Promise.resolve(Buffer.alloc(0));
   const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
-  let source: Readable = raw;
-  if (encoding === 'gzip') source = raw.pipe(createGunzip());
-  else if (encoding !== 'identity') throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not supported (use gzip)`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        source.destroy();
-        raw.destroy();
-        throw new HubError('HOPSCOPE_HUB_TOO_LARGE', `more than ${limit} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof HubError) throw error;
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the gzip body could not be inflated', { cause: error });
+  if (encoding !== 'gzip' && encoding !== 'identity') {
+    discardRest(raw);
+    return Promise.reject(new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not supported (use gzip)`));
   }
-  return Buffer.concat(chunks);
+  const gunzip = encoding === 'gzip' ? createGunzip() : undefined;
+  const source: Readable = gunzip ? raw.pipe(gunzip) : raw;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const idle = setTimeout(() => fail(new HubError('HOPSCOPE_HUB_BODY_TIMEOUT', `nothing arrived for ${BODY_IDLE_MS / 1000} s`)), BODY_IDLE_MS);
+    const fail = (error: HubError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      source.removeListener('data', onData);
+      if (gunzip) {
+        raw.unpipe(gunzip);
+        gunzip.destroy();
+      }
+      discardRest(raw);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      if (held.bytes + chunk.length > options.maxBodyBytes) return fail(new HubError('HOPSCOPE_HUB_TOO_LARGE', `more than ${options.maxBodyBytes} bytes`));
+      if (!options.budget.charge(chunk.length)) return fail(new HubError('HOPSCOPE_HUB_OVERLOADED', 'Too many OTLP bytes are being read'));
+      held.bytes += chunk.length;
+      chunks.push(chunk);
+      idle.refresh();
+    };
+    source.on('data', onData);
+    source.once('end', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      resolve(Buffer.concat(chunks));
+    });
+    source.once('error', (error) => fail(new HubError('HOPSCOPE_HUB_BAD_OTLP', gunzip ? 'the gzip body could not be inflated' : 'the body was cut off', { cause: error })));
+    if (gunzip) raw.once('error', (error) => fail(new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body was cut off', { cause: error })));
+  });
+}
+
+/** Reads and drops what is left of a refused body, so the client gets the answer instead of a reset; bounded. */
+function discardRest(raw: Readable | undefined): void {
+  if (!raw || raw.readableEnded || raw.destroyed) return;
+  let discarded = 0;
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) raw.destroy();
+  });
+  raw.on('error', () => {});
+  raw.resume();
 }
 
 function respond(reply: FastifyReply, format: Format) {

@@ -1,0 +1,38 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { SECRET_HEADERS, type SpanRecord } from '@hopscope/shared';
+
+/*
+ * OpenTelemetry HTTP semantic conventions: `http.request.header.<key>` and
+ * `http.response.header.<key>`, lower-case key, value an array of strings (one
+ * per field line). The name is built per header, so the prefixes live here
+ * rather than as fixed keys in shared/src/semconv.ts.
+ */
+const REQUEST_HEADER_PREFIX = 'http.request.header.';
+const RESPONSE_HEADER_PREFIX = 'http.response.header.';
+
+/**
+ * Header capture is an explicit allow-list (issue 7): nothing is recorded
+ * unless named, and credentials (Authorization, Cookie, Set-Cookie,
+ * Proxy-Authorization) are never recorded even when named.
+ */
+export function captureList(names: readonly string[] = []): readonly string[] {
+  const wanted = new Set(names.map((name) => name.trim().toLowerCase()).filter(Boolean));
+  for (const secret of SECRET_HEADERS) wanted.delete(secret);
+  return [...wanted];
+}
+
+export function captureRequestHeaders(span: SpanRecord, headers: IncomingHttpHeaders, names: readonly string[]): void {
+  capture(span, REQUEST_HEADER_PREFIX, headers, names);
+}
+
+export function captureResponseHeaders(span: SpanRecord, headers: IncomingHttpHeaders, names: readonly string[]): void {
+  capture(span, RESPONSE_HEADER_PREFIX, headers, names);
+}
+
+function capture(span: SpanRecord, prefix: string, headers: IncomingHttpHeaders, names: readonly string[]): void {
+  for (const name of names) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    span.attributes[prefix + name] = Array.isArray(value) ? [...value] : [value];
+  }
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Attributes as OtelAttributes } from '@opentelemetry/api';
+import type { SpanRecord } from '@hopscope/shared';
+import { HubError } from '../errors';
+import { decodeExportRequestJson } from './json';
+import { decodeExportRequestProtobuf } from './protobuf';
+
+/**
+ * Property tests of the OTLP decoders (issue 7): whatever arrives, a decoder
+ * returns well-formed spans or throws HubError(HOPSCOPE_HUB_BAD_OTLP), never
+ * another exception (the hub would answer 500 and log a stack).
+ */
+const KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
+const STATUS_CODES = ['unset', 'ok', 'error'];
+
+function decodesOrRefuses(decode: () => SpanRecord[]): SpanRecord[] | undefined {
+  let spans: SpanRecord[];
+  try {
+    spans = decode();
+  } catch (error) {
+    if (!(error instanceof HubError)) throw new Error(`not a HubError: ${String(error)}`, { cause: error });
+    expect(error.code).toBe('HOPSCOPE_HUB_BAD_OTLP');
+    return undefined;
+  }
+  for (const span of spans) {
+    expect([typeof span.traceId, typeof span.spanId, typeof span.name, typeof span.startMs]).toEqual(['string', 'string', 'string', 'number']);
+    expect(KINDS).toContain(span.kind);
+    expect(STATUS_CODES).toContain(span.status.code);
+  }
+  return spans;
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** Real SDK spans with the given attributes, as an app would export them. */
+function sdkSpans(attributes: OtelAttributes[]) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'fuzz' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('fuzz');
+  attributes.forEach((attrs, i) => tracer.startSpan(`span-${i}`, { kind: i % 6 === 5 ? 0 : i % 6, attributes: attrs }).end());
+  return exporter.getFinishedSpans();
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
+const attributeValue = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.boolean(),
+  fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+  finite,
+  fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }),
+  fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 4 }),
+);
+const attributes = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), attributeValue, { maxKeys: 6 });
+
+describe('OTLP JSON decoder under arbitrary input', () => {
+  it('any text: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (text) => void decodesOrRefuses(() => decodeExportRequestJson(text))), { numRuns: 1000 });
+  });
+
+  it('any JSON value, and export-shaped JSON with wrong types anywhere', () => {
+    const loose = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'SPAN_KIND_SERVER', 'STATUS_CODE_ERROR', '18446744073709551615', '-1'));
+    const keyValue = fc.record({ key: fc.oneof(fc.string(), loose), value: fc.oneof(fc.record({ stringValue: loose }), fc.record({ intValue: loose }), fc.record({ arrayValue: fc.record({ values: fc.array(fc.record({ doubleValue: loose })) }) }), loose) }, { requiredKeys: [] });
+    const span = fc.record(
+      {
+        traceId: fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{0,40}$/), loose), spanId: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), loose), parentSpanId: loose, name: loose,
+        kind: fc.oneof(fc.integer({ min: -2, max: 9 }), loose), startTimeUnixNano: fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.nat(), loose), endTimeUnixNano: loose,
+        attributes: fc.oneof(fc.array(keyValue, { maxLength: 4 }), loose), events: fc.oneof(fc.array(fc.record({ timeUnixNano: loose, name: loose, attributes: fc.array(keyValue) }, { requiredKeys: [] }), { maxLength: 2 }), loose),
+        status: fc.oneof(fc.record({ code: fc.oneof(fc.integer({ min: -1, max: 4 }), loose), message: loose }, { requiredKeys: [] }), loose),
+      },
+      { requiredKeys: ['traceId', 'spanId', 'startTimeUnixNano'] },
+    );
+    const request = fc.record({ resourceSpans: fc.array(fc.record({ resource: fc.record({ attributes: fc.array(keyValue, { maxLength: 3 }) }), scopeSpans: fc.array(fc.record({ spans: fc.array(span, { maxLength: 3 }) }), { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.oneof(loose, request), (value) => void decodesOrRefuses(() => decodeExportRequestJson(JSON.stringify(value) ?? ''))),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('enum names that are not OTLP names (prototype keys included) become the defaults', () => {
+    const name = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'SPAN_KIND_CLIENT', 'STATUS_CODE_OK'));
+    const code = fc.oneof(name, fc.integer({ min: -3, max: 9 }));
+    fc.assert(
+      fc.property(code, code, (kind, status) => {
+        const span = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: '1', kind, status: { code: status } };
+        const spans = decodesOrRefuses(() => decodeExportRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })));
+        expect(spans).toHaveLength(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('attributes nested 100 000 deep are refused, not a stack overflow', () => {
+    const open = '{"arrayValue":{"values":['.repeat(100_000);
+    const close = ']}}'.repeat(100_000);
+    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"ab","spanId":"cd","startTimeUnixNano":"1","attributes":[{"key":"deep","value":${open}{"stringValue":"x"}${close}}]}]}]}]}`;
+    expect(() => decodeExportRequestJson(body)).toThrow(expect.objectContaining({ code: 'HOPSCOPE_HUB_BAD_OTLP' }));
+  });
+});
+
+describe('OTLP protobuf decoder under arbitrary input', () => {
+  it('any bytes: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => void decodesOrRefuses(() => decodeExportRequestProtobuf(bytes))), { numRuns: 3000 });
+  });
+
+  it('a real export with bytes flipped, cut off or inserted anywhere: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
+    const valid = ProtobufTraceSerializer.serializeRequest(sdkSpans([{ 'hopscope.hop': 'gateway', n: -3, f: 1.5, list: ['a', 'b'], ok: true }, { 'url.path': '/x' }]))!;
+    const mutation = fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'insert')), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(mutation, (steps) => {
+        let bytes: Uint8Array = valid.slice();
+        for (const [at, byte, how] of steps) {
+          const i = Math.min(at, bytes.length);
+          if (how === 'flip' && i < bytes.length) bytes[i] = byte;
+          else if (how === 'cut') bytes = bytes.slice(0, i);
+          else bytes = new Uint8Array([...bytes.slice(0, i), byte, ...bytes.slice(i)]);
+        }
+        decodesOrRefuses(() => decodeExportRequestProtobuf(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('attributes nested 100 000 deep are refused, not a stack overflow', () => {
+    // AnyValue{arrayValue(5): ArrayValue{values(1): AnyValue{…}}}: the prefixes, built from the inside out.
+    const varint = (n: number) => {
+      const out: number[] = [];
+      for (; n > 0x7f; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+      return [...out, n];
+    };
+    const wrap = (field: number, body: Uint8Array) => new Uint8Array([(field << 3) | 2, ...varint(body.length), ...body]);
+    const leaf = [0x0a, 0x01, 0x78]; // AnyValue{stringValue: "x"}
+    const prefixes: number[][] = [];
+    let length = leaf.length;
+    for (let i = 0; i < 2 * 100_000; i++) {
+      const prefix = [((i % 2 === 0 ? 1 : 5) << 3) | 2, ...varint(length)];
+      prefixes.push(prefix);
+      length += prefix.length;
+    }
+    const inner = new Uint8Array([...prefixes.reverse().flat(), ...leaf]);
+    const keyValue = new Uint8Array([...wrap(1, utf8('deep')), ...wrap(2, inner)]);
+    const span = new Uint8Array([...wrap(1, new Uint8Array(16).fill(1)), ...wrap(2, new Uint8Array(8).fill(2)), ...wrap(9, keyValue)]);
+    const body = wrap(1, wrap(2, wrap(2, span)));
+    expect(() => decodeExportRequestProtobuf(body)).toThrow(expect.objectContaining({ code: 'HOPSCOPE_HUB_BAD_OTLP' }));
+  });
+});
+
+describe('the two decoders agree on what the real OpenTelemetry serializers produce', () => {
+  it('protobuf and JSON exports of the same spans decode to the same spans', () => {
+    fc.assert(
+      fc.property(fc.array(attributes, { minLength: 1, maxLength: 4 }), (list) => {
+        const spans = sdkSpans(list);
+        const fromProto = decodeExportRequestProtobuf(ProtobufTraceSerializer.serializeRequest(spans)!);
+        const fromJson = decodeExportRequestJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
+        expect(fromProto).toEqual(fromJson);
+        expect(fromProto.map((s) => s.attributes)).toEqual(list);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

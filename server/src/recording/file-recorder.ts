@@ -1,0 +1,67 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { SpanRecord } from '@hopscope/shared';
+import { toExportRequest } from '../otlp/encode';
+
+const FLUSH_MS = 500;
+const BATCH = 512;
+
+/**
+ * `--record FILE`: appends every finished span to FILE as OTLP JSON lines, one
+ * ExportTraceServiceRequest per line (the OpenTelemetry Collector file
+ * exporter's format, so other tools read it). Spans are batched (every 500 ms
+ * or 512 spans) through one write stream. Like the exporter, it never throws
+ * into ingest: a write error is reported once on stderr and what is lost is counted.
+ */
+export class FileRecorder {
+  private pending: SpanRecord[] = [];
+  private readonly stream: WriteStream;
+  private readonly timer: NodeJS.Timeout;
+  private failed = false;
+  spans = 0;
+  dropped = 0;
+
+  constructor(readonly file: string, private readonly report: (message: string) => void = (m) => console.error(m)) {
+    this.stream = createWriteStream(file, { flags: 'a' });
+    this.stream.on('error', (error) => this.fail(error));
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  add(span: SpanRecord): void {
+    if (this.failed) {
+      this.dropped++;
+      return;
+    }
+    this.pending.push(span);
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (this.failed) {
+      this.dropped += batch.length;
+      return;
+    }
+    this.spans += batch.length;
+    this.stream.write(`${JSON.stringify(toExportRequest(batch))}\n`);
+  }
+
+  /** Writes what is pending and closes the file. */
+  close(): Promise<void> {
+    clearInterval(this.timer);
+    this.flush();
+    return new Promise((resolve) => {
+      if (this.stream.destroyed) return resolve();
+      this.stream.end(() => resolve());
+      this.stream.once('error', () => resolve());
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.report(`hopscope: cannot write the recording to ${this.file}: ${error.message}. Recording stopped; the hub keeps running.`);
+  }
+}

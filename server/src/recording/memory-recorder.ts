@@ -1,0 +1,43 @@
+import type { RecordingStatus, SpanRecord } from '@hopscope/shared';
+
+/** Enough for a long talk (~60 k requests of 8 hops) while bounding memory. */
+const DEFAULT_MAX_SPANS = 500_000;
+
+/**
+ * The dashboard's Record button: finished, redacted spans kept in memory
+ * between start and stop, bounded (what does not fit is counted, not kept).
+ */
+export class MemoryRecorder {
+  private spans: SpanRecord[] = [];
+  private active = false;
+  private dropped = 0;
+
+  constructor(private readonly maxSpans = DEFAULT_MAX_SPANS) {}
+
+  /** Starting again clears the previous recording. */
+  start(): void {
+    this.spans = [];
+    this.dropped = 0;
+    this.active = true;
+  }
+
+  stop(): void {
+    this.active = false;
+  }
+
+  add(span: SpanRecord): void {
+    if (!this.active) return;
+    if (this.spans.length >= this.maxSpans) this.dropped++;
+    else this.spans.push(span);
+  }
+
+  recorded(): readonly SpanRecord[] {
+    return this.spans;
+  }
+
+  status(file?: string): RecordingStatus {
+    const status: RecordingStatus = { recording: this.active, spans: this.spans.length, dropped: this.dropped };
+    if (file !== undefined) status.file = file;
+    return status;
+  }
+}
