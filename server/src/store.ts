@@ -1,4 +1,4 @@
-import type { SpanRecord, Trace } from '@hopscope/shared';
+import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
 
 export interface StoreLimits {
@@ -100,7 +100,7 @@ export class TraceStore {
     entry.counted = true;
     const totals = this.totals.get(trace.target) ?? { requests: 0, errors: 0 };
     totals.requests++;
-    if (isFailure(trace)) totals.errors++;
+    if (isFailedTrace(trace)) totals.errors++;
     this.totals.set(trace.target, totals);
   }
 
@@ -113,16 +113,13 @@ export class TraceStore {
   }
 }
 
-export function isFailure(trace: Trace): boolean {
-  return trace.error !== undefined || (trace.status ?? 0) >= 500;
-}
 
 function matches(trace: Trace, filter: TraceFilter): boolean {
   if (filter.target && trace.target !== filter.target) return false;
   if (filter.route && trace.route !== filter.route) return false;
   if (filter.status) {
     const status = trace.status ?? 0;
-    if (filter.status === 'error') return isFailure(trace);
+    if (filter.status === 'error') return isFailedTrace(trace);
     if (/^\dxx$/.test(filter.status)) return Math.floor(status / 100) === Number(filter.status[0]);
     return String(status) === filter.status;
   }

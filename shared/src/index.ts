@@ -43,6 +43,7 @@ export type {
 } from './model';
 export type { Percentiles, WorkerStats, TargetStats, HubHealth, StatsSnapshot } from './stats';
 export { percentilesOf } from './percentiles';
+export { TargetWindow, isFailedTrace } from './window-stats';
 export type { SpanSink } from './sink';
 export type { LiveMessage } from './wire-types';
 export { hopSchema, traceSchema, targetInfoSchema, statsSnapshotSchema, liveMessageSchema, parseLiveMessage, recordingSchema, parseRecording } from './wire';

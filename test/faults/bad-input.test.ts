@@ -1,10 +1,10 @@
 import http from 'node:http';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProxy, type ProxyHandle } from '@hopscope/proxy';
 import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
 import { startRawUpstream, startUpstream } from '../support/upstream';
+import { rawExchange } from '../support/raw-client';
 
 let proxy: ProxyHandle;
 let hits: string[] = [];
@@ -24,19 +24,7 @@ afterAll(async () => {
 });
 
 /** Sends raw bytes to the proxy and returns what came back before it closed (or 2 s passed). */
-function raw(text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(proxy.port, '127.0.0.1', () => socket.write(text));
-    let out = '';
-    const timer = setTimeout(() => socket.destroy(), 2_000);
-    socket.on('data', (d) => (out += d));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    socket.on('error', () => {});
-  });
-}
+const raw = (text: string) => rawExchange(proxy.port, text);
 
 describe('requests that must never reach the app', () => {
   const vectors: Array<[string, string]> = [

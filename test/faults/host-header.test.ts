@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProxy, type ProxyConfig } from '@hopscope/proxy';
 import { missingPythonPrerequisites, PYTHON } from '@hopscope/cli';
 import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
 import { closedPort, startUpstream } from '../support/upstream';
+import { rawExchange } from '../support/raw-client';
 
 // Issue 7: the Host reaching the app is predictable, and a DNS-rebinding page's Host is never turned into a local one.
 const cleanups: Array<() => Promise<void>> = [];
@@ -25,19 +25,7 @@ async function setup(options: Partial<ProxyConfig> = {}) {
   return { proxy, seen, upstreamHost: new URL(up.url).host, local: `http://127.0.0.1:${proxy.port}` };
 }
 
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let out = '';
-    const timer = setTimeout(() => socket.destroy(), 2_000);
-    socket.on('data', (d) => (out += d));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    socket.on('error', () => {});
-  });
-}
+const raw = rawExchange;
 
 describe('Host header policy', () => {
   it('Host: attacker.example → 403 HOPSCOPE_PROXY_FORBIDDEN_HOST, nothing reaches the app', async () => {

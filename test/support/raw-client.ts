@@ -1,5 +1,20 @@
 import net from 'node:net';
 
+/** Sends raw bytes to 127.0.0.1:port and returns what came back before the server closed (or `guardMs` passed). */
+export function rawExchange(port: number, text: string, guardMs = 2_000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    const timer = setTimeout(() => socket.destroy(), guardMs);
+    socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    socket.on('error', () => {});
+  });
+}
+
 export interface RawExchange {
   /** Everything the server sent, in order, as text. */
   received: string;

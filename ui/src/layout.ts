@@ -1,5 +1,4 @@
-import { hopOrder, type Hop, type HopName, type Trace } from '@hopscope/shared';
-import { isFailed } from './model';
+import { hopOrder, isFailedTrace, type Hop, type HopName, type Trace } from '@hopscope/shared';
 
 /** Stations drawn left → right; `queue` is the waiting line in front of `server`. */
 export const STATIONS: readonly HopName[] = ['client', 'proxy', 'server', 'gateway', 'route', 'view', 'response'];
@@ -93,7 +92,7 @@ export function placeParticles(traces: readonly Trace[], at: number, geometry: R
       overflow.set(station, (overflow.get(station) ?? 0) + 1);
       continue;
     }
-    const failed = isFailed(trace) && (station === 'done' || station === 'response' || failedHopReached(trace, at));
+    const failed = isFailedTrace(trace) && (station === 'done' || station === 'response' || failedHopReached(trace, at));
     if (station === 'queue') {
       const k = queued.get(trace.traceId) ?? 0;
       particles.push({ traceId: trace.traceId, x: stationX('server', geometry.width) - 26 - (k % 12) * 10, y: laneY({ ...geometry, lanes: [] }, undefined) + Math.floor(k / 12) * 10, station, failed });

@@ -1,4 +1,4 @@
-import type { LiveMessage, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+import { isFailedTrace, type LiveMessage, type StatsSnapshot, type TargetInfo, type Trace } from '@hopscope/shared';
 import type { TraceFilter, TraceSource } from './source';
 
 /** Traces kept in the browser; older ones are forgotten (bounded memory). */
@@ -96,11 +96,8 @@ export class DashboardModel implements TraceSource {
 export function matchesFilter(t: Trace, filter: TraceFilter): boolean {
   if (filter.target && t.target !== filter.target) return false;
   if (filter.route && t.route !== filter.route) return false;
-  if (filter.status === 'error' && !isFailed(t)) return false;
-  if (filter.status === 'ok' && isFailed(t)) return false;
+  if (filter.status === 'error' && !isFailedTrace(t)) return false;
+  if (filter.status === 'ok' && isFailedTrace(t)) return false;
   return true;
 }
 
-export function isFailed(trace: Trace): boolean {
-  return trace.error !== undefined || (trace.status ?? 0) >= 500;
-}

@@ -1,6 +1,5 @@
 import { select } from 'd3';
-import type { Trace } from '@hopscope/shared';
-import { isFailed } from '../model';
+import { isFailedTrace, type Trace } from '@hopscope/shared';
 import { setText } from './text';
 
 /** The trace list, newest first: one keyed row per trace, every cell set with `.text()`. */
@@ -10,7 +9,7 @@ export function renderTraceList(tbody: HTMLTableSectionElement, traces: Trace[],
     .data(traces, (d) => d.traceId)
     .join((enter) => enter.append('tr').attr('data-testid', 'trace-row').on('click', (_event, d) => onSelect(d.traceId)))
     .attr('data-trace-id', (d) => d.traceId)
-    .classed('failed', isFailed)
+    .classed('failed', isFailedTrace)
     .classed('in-flight', (d) => d.inFlight)
     .classed('selected', (d) => d.traceId === selected)
     .order()

@@ -1,5 +1,4 @@
-import { percentilesOf, type HopName, type StatsSnapshot, type TargetStats, type Trace } from '@hopscope/shared';
-import { isFailed } from '../model';
+import { TargetWindow, isFailedTrace, type StatsSnapshot, type TargetStats, type Trace } from '@hopscope/shared';
 
 /** The same rolling window the hub uses for its live counters. */
 export const REPLAY_WINDOW_MS = 10_000;
@@ -7,44 +6,27 @@ export const REPLAY_WINDOW_MS = 10_000;
 /**
  * Counters for a recording at virtual time `at`, computed in the page (a
  * replay has no hub behind it when opened from an exported file): requests
- * finished in the window before `at`, and those running at `at`.
+ * finished in the window before `at`, and those running at `at`. `traces`
+ * must be sorted by start.
  */
 export function replayStats(traces: readonly Trace[], targets: readonly string[], at: number, totals: { spans: number }): StatsSnapshot {
-  const result: Record<string, TargetStats> = {};
-  const samples = new Map<string, { durations: number[]; failures: number; hops: Map<HopName, number[]>; inFlight: number; queueDepth: number; requests: number; errors: number }>();
-  for (const target of targets) samples.set(target, { durations: [], failures: 0, hops: new Map(), inFlight: 0, queueDepth: 0, requests: 0, errors: 0 });
+  const windows = new Map(targets.map((t) => [t, { window: new TargetWindow(t, REPLAY_WINDOW_MS), requests: 0, errors: 0 }]));
   for (const trace of traces) {
     if (trace.start > at) break;
-    const acc = samples.get(trace.target);
-    if (!acc) continue;
+    const entry = windows.get(trace.target);
+    if (!entry) continue;
     const end = trace.start + (trace.duration ?? 0);
     if (end > at) {
-      acc.inFlight++;
       const gateway = trace.hops.find((h) => h.hop === 'gateway');
-      if (!gateway || gateway.start > at) acc.queueDepth++;
+      entry.window.addRunning(!gateway || gateway.start > at);
       continue;
     }
-    acc.requests++;
-    if (isFailed(trace)) acc.errors++;
-    if (end < at - REPLAY_WINDOW_MS) continue;
-    acc.durations.push(trace.duration ?? 0);
-    if (isFailed(trace)) acc.failures++;
-    for (const hop of trace.hops) (acc.hops.get(hop.hop) ?? acc.hops.set(hop.hop, []).get(hop.hop)!).push(hop.duration);
+    entry.requests++;
+    if (isFailedTrace(trace)) entry.errors++;
+    if (end >= at - REPLAY_WINDOW_MS) entry.window.addFinished(trace);
   }
-  for (const [target, acc] of samples) {
-    result[target] = {
-      target,
-      requests: acc.requests,
-      errors: acc.errors,
-      rps: acc.durations.length / (REPLAY_WINDOW_MS / 1000),
-      errorRate: acc.durations.length ? acc.failures / acc.durations.length : 0,
-      inFlight: acc.inFlight,
-      queueDepth: acc.queueDepth,
-      latency: percentilesOf(acc.durations),
-      hops: Object.fromEntries([...acc.hops].map(([hop, list]) => [hop, percentilesOf(list)])),
-      workers: {},
-    };
-  }
+  const result: Record<string, TargetStats> = {};
+  for (const [target, entry] of windows) result[target] = entry.window.result(entry);
   return {
     at,
     windowMs: REPLAY_WINDOW_MS,
