@@ -64,8 +64,9 @@ async function focusRequest(action: Extract<ScenarioAction, { kind: 'focus' }>, 
   const deadline = performance.now() + FOCUS_WAIT_MS;
   while (performance.now() < deadline && !signal.aborted) {
     const trace = options.hub.store.get(traceId);
-    // The app's spans arrive over OTLP after the proxy's: wait for the gateway hop too.
-    if (trace && !trace.inFlight && trace.hops.some((h) => h.hop === 'gateway')) return traceId;
+    // The app's spans arrive over OTLP after the proxy's (until then its hops are only synthesized
+    // from Server-Timing): wait for the measured gateway hop.
+    if (trace && !trace.inFlight && trace.hops.some((h) => h.hop === 'gateway' && h.measured)) return traceId;
     await pause(50, signal);
   }
   return options.hub.store.get(traceId) ? traceId : undefined;
