@@ -1,6 +1,6 @@
 import type { CliOptions } from './options';
 import { requirePythonStack, startFlaskDevServer, startGunicorn, type PythonServer } from './flask/python-stack';
-import { otlpBase, startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
+import { otlpAuthEnv, otlpBase, startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
 
 /**
  * `hopscope demo --flask`: the example Flask app under Werkzeug's development
@@ -15,8 +15,9 @@ export async function startFlaskDemoStack(options: CliOptions, common: HopscopeO
   const hub = await startHopscope({ ...common, targets: [] });
   try {
     const otlpEndpoint = otlpBase(hub.otlpUrl);
-    servers.push(await startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev' }));
-    servers.push(await startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: options.workers }));
+    const env = otlpAuthEnv(common.token);
+    servers.push(await startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev', env }));
+    servers.push(await startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: options.workers, env }));
     const proxies = await hub.addTargets([
       { name: 'flask-dev', url: servers[0]!.url },
       { name: 'gunicorn', url: servers[1]!.url },

@@ -68,7 +68,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
 
     let targets = options.targets;
     if (!targets) {
-      const demo: DemoHandle = await startDemo({ otlpEndpoint: otlpBase(hub.otlpUrl), host, workers: options.demoWorkers });
+      const demo: DemoHandle = await startDemo({ otlpEndpoint: otlpBase(hub.otlpUrl), host, workers: options.demoWorkers, env: otlpAuthEnv(options.token) });
       closers.push(() => demo.close());
       targets = demo.targets;
     }
@@ -100,6 +100,11 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     await closeAll();
     throw error;
   }
+}
+
+/** With a token the hub's OTLP port wants it too; apps get it the OTel way (values percent-encoded, W3C Baggage style). */
+export function otlpAuthEnv(token: string | undefined): NodeJS.ProcessEnv {
+  return token ? { OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(`Bearer ${token}`)}` } : {};
 }
 
 /** `http://127.0.0.1:4318/v1/traces` → `http://127.0.0.1:4318` (what OTEL_EXPORTER_OTLP_ENDPOINT means). */

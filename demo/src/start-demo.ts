@@ -10,6 +10,8 @@ export interface DemoConfig {
   workersPort?: number;
   /** Worker processes of the `workers` target. */
   workers?: number;
+  /** Extra environment for the demo processes, e.g. OTEL_EXPORTER_OTLP_HEADERS with the hub's token. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface DemoHandle {
@@ -32,8 +34,8 @@ export async function startDemo(config: DemoConfig): Promise<DemoHandle> {
   const close = () => Promise.all(children.map(stopChild)).then(() => undefined);
   try {
     const [dev, workers] = await Promise.all([
-      startChild('dev-server.ts', { ...base, port: config.devPort ?? 0 }, children),
-      startChild('workers-master.ts', { ...base, port: config.workersPort ?? 0 }, children),
+      startChild('dev-server.ts', { ...base, port: config.devPort ?? 0 }, children, config.env),
+      startChild('workers-master.ts', { ...base, port: config.workersPort ?? 0 }, children, config.env),
     ]);
     const url = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return { targets: [{ name: 'dev', url: url(dev) }, { name: 'workers', url: url(workers) }], close };
@@ -43,11 +45,11 @@ export async function startDemo(config: DemoConfig): Promise<DemoHandle> {
   }
 }
 
-function startChild(file: string, config: ChildConfig, children: ChildProcess[]): Promise<number> {
+function startChild(file: string, config: ChildConfig, children: ChildProcess[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   const child = fork(fileURLToPath(new URL(`./${file}`, import.meta.url)), [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+    env: { ...process.env, ...env, [CONFIG_ENV]: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);

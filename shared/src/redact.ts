@@ -24,9 +24,11 @@ export function redactQuery(query: string): string {
 }
 
 function safeDecode(text: string): string {
+  const spaced = text.replace(/\+/g, ' ');
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(spaced);
   } catch {
-    return text;
+    // One malformed escape must not hide the others ("pass%77ord%E0"): decode the ASCII ones alone, as lenient servers do.
+    return spaced.replace(/%([0-7][0-9a-fA-F])/g, (_, code: string) => String.fromCharCode(parseInt(code, 16)));
   }
 }

@@ -15,7 +15,8 @@ const MAX_ENTRIES = 64;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export function parseServerTiming(header: unknown): ServerTimingEntry[] {
-  const text = Array.isArray(header) ? header.join(',') : header;
+  // Node gives repeated headers as string[]; anything else in an array (which join() could throw on) is not a header.
+  const text = Array.isArray(header) ? (header.every((h) => typeof h === 'string') ? header.join(',') : undefined) : header;
   if (typeof text !== 'string' || text.length > MAX_HEADER_LENGTH) return [];
   const entries: ServerTimingEntry[] = [];
   for (const part of splitOutsideQuotes(text, ',')) {

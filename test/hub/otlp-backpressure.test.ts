@@ -74,7 +74,7 @@ function drip(url: string, body: Buffer, sendFirst: number) {
 }
 
 async function post(url: string, body: Buffer): Promise<Answer> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const res = await fetch(url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json' } });
   const text = await res.text();
   return { status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, error: text ? (JSON.parse(text) as { error?: string }).error : undefined };
 }

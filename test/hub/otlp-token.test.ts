@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createHub, type Hub } from '@hopscope/server';
+import { startHopscope } from '@hopscope/cli';
 import type { Trace } from '@hopscope/shared';
 import { request } from '../support/http';
 
@@ -57,5 +58,24 @@ describe('the OTLP port when the hub has a token', () => {
     await provider.forceFlush();
     await vi.waitFor(async () => expect(await storedPaths()).toContain('/sdk-with-header'));
     await provider.shutdown();
+  });
+
+  it('the built-in demo targets started with a token export their spans with it (measured app hops, not only Server-Timing)', async () => {
+    const running = await startHopscope({ token: TOKEN, port: 0, otlpPort: 0, proxyPort: 0, demoWorkers: 1 });
+    try {
+      const dev = running.targets.find((t) => t.name === 'dev')!;
+      await vi.waitFor(
+        async () => {
+          await fetch(`${dev.proxy}/items/7`).then((r) => r.text());
+          const res = await request(`${running.hubUrl}/api/traces?limit=20`, { headers: { authorization: `Bearer ${TOKEN}` } });
+          // The app's own spans arrive a little after the proxy's: any trace with a measured gateway will do.
+          const gateways = (JSON.parse(res.body) as Trace[]).flatMap((t) => t.hops).filter((h) => h.hop === 'gateway');
+          expect(gateways.map((h) => h.source)).toContain('measured');
+        },
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -130,7 +130,8 @@ function toAttributes(list: Array<{ key: string; value?: AnyValueJson | undefine
   const attributes: Attributes = {};
   for (const { key, value } of list ?? []) {
     const converted = value === undefined ? undefined : toValue(value);
-    if (converted !== undefined) attributes[key] = converted;
+    // Assigning "__proto__" would swap the object's prototype, not add an attribute.
+    if (converted !== undefined && key !== '__proto__') attributes[key] = converted;
   }
   return attributes;
 }

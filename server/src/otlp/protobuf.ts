@@ -194,7 +194,8 @@ function readKeyValue(reader: Reader, into: Attributes): void {
     else if (field === 2 && wire === 2) value = readAnyValue(reader.sub(), 0);
     else reader.skip(wire);
   });
-  if (key && value !== undefined) into[key] = value;
+  // Assigning "__proto__" would swap the object's prototype, not add an attribute.
+  if (key && key !== '__proto__' && value !== undefined) into[key] = value;
 }
 
 /** Array values nest through readArray; a hostile body could nest them until the stack overflows. */

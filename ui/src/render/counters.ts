@@ -52,7 +52,7 @@ export function renderCounters(container: HTMLElement, stats: StatsSnapshot | un
     .text(
       replayLine ??
       (hub
-        ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
+        ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
         : 'hub: waiting for statistics…'),
     );
 }
