@@ -59,7 +59,7 @@ describe('talk mode on a live dashboard', () => {
     await expect.poll(() => page.getByTestId('trace-row').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('/imported/2'), expect.stringContaining('/imported/1')]);
     await page.getByTestId('back-to-live').click();
     await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
-    expect(await page.getByTestId('replay-bar').isVisible()).toBe(false);
+    await expect.poll(() => page.getByTestId('replay-bar').isVisible()).toBe(false);
   });
 
   it('Import of a file that is not OTLP says what is wrong and keeps the live view', async () => {
