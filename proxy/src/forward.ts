@@ -7,6 +7,7 @@ import { startExchange } from './exchange-start';
 import { captureResponseHeaders } from './capture-headers';
 import { dispatchExpectingContinue, expectsContinue } from './expect-continue';
 import { clientResponseHeaders } from './headers';
+import { countForwardedBytes } from './reclaim';
 import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 
 export interface ForwardConfig {
@@ -58,6 +59,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     safely(config.sink, 'spanStarted', this.clientSpan);
     const path = config.basePath + (req.url ?? '/');
     const method = req.method ?? 'GET';
+    // prependListener, not on(): it watches the chunks whoever reads the body sees, without starting the flow itself.
+    if (hasBody(req)) req.prependListener('data', countChunk);
     if (expectsContinue(req) && hasBody(req)) {
       const request = { upstream: config.upstream, path, method, headers: this.headers, headerTimeoutMs: config.upstreamHeaderTimeoutMs };
       return dispatchExpectingContinue(req, res, request, this);
@@ -103,6 +106,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    countChunk(chunk);
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', () => controller.resume());
@@ -153,6 +157,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     endSpan(config.sink, this.clientSpan);
     endSpan(config.sink, this.serverSpan);
   }
+}
+
+/** Forwarded body bytes, both directions, for reclaim.ts. */
+function countChunk(chunk: Buffer): void {
+  countForwardedBytes(chunk.length);
 }
 
 /** RFC 9112 §6.3: a request has a body only when it says so with Content-Length or Transfer-Encoding. */
