@@ -75,6 +75,14 @@ describe('hopscope export FILE', () => {
     }
   });
 
+  it('refuses an empty recording rather than writing a page that plays nothing', async () => {
+    const file = join(dir, 'empty.jsonl');
+    await writeFile(file, '');
+    const result = await runHopscope(['export', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('empty.jsonl holds no finished request');
+  });
+
   it('refuses a bad line with the file name and line number', async () => {
     const file = join(dir, 'broken.jsonl');
     await writeFile(file, `${otelJson(sdkSpans('/ok'))}\n\n{"resourceSpans": 12}\n`);

@@ -78,6 +78,11 @@ export function decodeExportRequestJson(text: string): SpanRecord[] {
   } catch (error) {
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
   }
+  return decodeExportRequestValue(raw);
+}
+
+/** An ExportTraceServiceRequest already parsed from JSON (an import's array elements, a file's document). */
+export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
   // zod's recursive AnyValue schema would overflow the stack on hostile nesting: refuse it first.
   if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = exportRequestJson.safeParse(raw);

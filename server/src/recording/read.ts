@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Recording, SpanRecord, TargetInfo } from '@hopscope/shared';
 import { HubError } from '../errors';
-import { decodeExportRequestJson } from '../otlp/json';
+import { decodeExportRequestJson, decodeExportRequestValue } from '../otlp/json';
 import { redactSpan } from '../redact-span';
 import { buildRecording } from './build';
 
@@ -21,7 +21,7 @@ export function decodeOtlpJsonText(text: string, where: { line(n: number): strin
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
-    spans.push(...decodeOne(line, where.line(i + 1)));
+    spans.push(...decodeOne(() => decodeExportRequestJson(line), where.line(i + 1)));
   }
   return spans;
 }
@@ -33,7 +33,7 @@ export function decodeOtlpJsonValues(values: readonly unknown[], where: (n: numb
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `${where(i)}: expected an ExportTraceServiceRequest object ({"resourceSpans":[…]})`);
     }
-    spans.push(...decodeOne(JSON.stringify(value), where(i)));
+    spans.push(...decodeOne(() => decodeExportRequestValue(value), where(i)));
   });
   return spans;
 }
@@ -46,9 +46,9 @@ export async function readRecordingFile(file: string, known: readonly TargetInfo
   return buildRecording(spans, name, known);
 }
 
-function decodeOne(text: string, where: string): SpanRecord[] {
+function decodeOne(decode: () => SpanRecord[], where: string): SpanRecord[] {
   try {
-    return decodeExportRequestJson(text).map(redactSpan);
+    return decode().map(redactSpan);
   } catch (error) {
     const message = error instanceof HubError ? error.message.split('. ')[0] : String(error);
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `${where}: ${message}`, { cause: error });
