@@ -6,7 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { LiveMessage, Recording, SpanRecord, SpanSink, StatsSnapshot, TargetInfo } from '@hopscope/shared';
 import { restApi } from './api';
 import { compareRoutes } from './compare/routes';
-import { HubError } from './errors';
+import { fromFrameworkError, HubError } from './errors';
 import { SpanExporter } from './exporter';
 import { installGuard } from './guard';
 import { LiveHub } from './live';
@@ -100,7 +100,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
     if (error instanceof HubError) return reply.code(error.statusCode).send(error.toJSON());
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) return reply.code(status).send({ error: (error as { code?: string }).code ?? 'HOPSCOPE_HUB_BAD_REQUEST', message: (error as Error).message });
+    if (status < 500) return reply.code(status).send(fromFrameworkError(status, (error as Error).message).toJSON());
     return reply.code(500).send({ error: 'HOPSCOPE_HUB_INTERNAL', message: 'The hub failed to answer this request; it keeps serving.' });
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

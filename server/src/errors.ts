@@ -35,3 +35,13 @@ export class HubError extends Error {
     return { error: this.code, message: this.message };
   }
 }
+
+/**
+ * A client error raised by Fastify itself (a body over the route's limit, a
+ * JSON body that does not parse, …) in the hub's own vocabulary, so every
+ * answer carries a catalogue code. The caller keeps Fastify's status.
+ */
+export function fromFrameworkError(status: number, message: string): HubError {
+  const code: HubErrorCode = status === 413 ? 'HOPSCOPE_HUB_TOO_LARGE' : status === 415 ? 'HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE' : status === 404 ? 'HOPSCOPE_HUB_NOT_FOUND' : 'HOPSCOPE_HUB_BAD_REQUEST';
+  return new HubError(code, message);
+}
