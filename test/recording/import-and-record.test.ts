@@ -25,6 +25,13 @@ describe('POST /api/import', () => {
     expect(live.some((t) => t.path === '/imported')).toBe(false);
   });
 
+  it('an import over 64 MiB gets 413 HOPSCOPE_HUB_TOO_LARGE, and the hub keeps serving', async () => {
+    const res = await postJson('/api/import', `[${' '.repeat(65 * 1024 * 1024)}]`);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).error).toBe('HOPSCOPE_HUB_TOO_LARGE');
+    expect((await postJson('/api/import', otelJson(sdkSpans('/after')))).status).toBe(200);
+  });
+
   it('takes a JSON-lines file as the browser sends it (an array), oldest trace first', async () => {
     const first = otelJson(sdkSpans('/first', 'GET /first', Date.now() - 1000));
     const second = otelJson(sdkSpans('/second', 'GET /second', Date.now()));
