@@ -144,6 +144,16 @@ describe('hopscope replay in the dashboard', () => {
   });
 });
 
+describe('Export HTML from the replaying hub', () => {
+  it('downloads one page that carries the replayed recording', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
+    const html = await readFile((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toBe('hopscope-recording.html');
+    expect(html).toContain('id="hopscope-recording"');
+    expect(html).toContain(recording.traces[0]!.traceId);
+  });
+});
+
 describe('the exported HTML file', () => {
   it('opens from file:// with every network request blocked and plays the recording', async () => {
     const out = join(dir, 'talk.html');
@@ -165,6 +175,7 @@ describe('the exported HTML file', () => {
     expect(await offline.getByTestId('replay-title').textContent()).toBe(`talk.jsonl · ${recording.traces.length} requests`);
     expect(await offline.getByTestId('record').isVisible()).toBe(false);
     expect(await offline.getByTestId('send-form').isVisible()).toBe(false);
+    expect(await offline.getByTestId('export-html').isVisible()).toBe(false);
     expect(leaked).toEqual([]);
     await context.close();
     expect((await readFile(out, 'utf8')).length).toBeGreaterThan(1000);

@@ -36,6 +36,7 @@ void boot();
 async function boot(): Promise<void> {
   const embedded = embeddedRecording();
   if (embedded) return enterReplay(embedded, 'offline');
+  byId<HTMLAnchorElement>('export-html').href = `api/export.html${location.search}`;
   const replayed = await fetchReplay();
   if (replayed) return enterReplay(replayed, 'replay');
   document.body.dataset.mode = 'live';
@@ -71,6 +72,7 @@ async function focusWhenArrived(traceId: string, rate: number): Promise<void> {
 function enterReplay(recording: Recording, mode: 'replay' | 'offline', imported = false): void {
   playback.enterReplay(recording);
   document.body.dataset.mode = mode;
+  document.body.dataset.imported = String(imported);
   byId('back-to-live').hidden = !imported;
   showConnection(mode);
   refreshTargetPickers();
@@ -192,6 +194,7 @@ byId<HTMLInputElement>('scrubber').addEventListener('input', (event) => playback
 byId('back-to-live').addEventListener('click', () => {
   playback.backToLive();
   document.body.dataset.mode = 'live';
+  document.body.dataset.imported = 'false';
   byId('back-to-live').hidden = true;
   showConnection('live');
   refreshTargetPickers();

@@ -13,7 +13,6 @@ export function mountTalkControls(onImported: (recording: Recording) => void, on
   const record = byId<HTMLButtonElement>('record');
   const download = byId<HTMLAnchorElement>('record-download');
   download.href = `api/recording.jsonl${location.search}`;
-  byId<HTMLAnchorElement>('export-html').href = `api/export.html${location.search}`;
   let status: RecordingStatus | undefined;
   const show = (next: RecordingStatus) => {
     status = next;
