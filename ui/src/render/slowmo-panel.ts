@@ -13,7 +13,8 @@ const byId = (id: string) => document.getElementById(id)!;
  */
 export function renderSlowMotion(slow: SlowMotion | undefined): void {
   const panel = byId('slowmo');
-  panel.hidden = slow === undefined;
+  // Called every frame: touch the DOM only when something changed.
+  if (panel.hidden !== (slow === undefined)) panel.hidden = slow === undefined;
   if (!slow) return;
   const { trace, current, step, stops } = slow;
   select(byId('slowmo-title')).call(setText, `${trace.method} ${trace.path} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`);
