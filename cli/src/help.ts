@@ -27,5 +27,6 @@ export function helpText(): string {
   return `${USAGE}\n${rows.join('\n')}\n
 Environment: OTEL_EXPORTER_OTLP_ENDPOINT also exports every span to an OTLP/HTTP backend
 (Jaeger, Tempo, an OpenTelemetry Collector).
+In the dashboard, press ? for the keys (slow motion, presentation mode, replay).
 Docs: README.md`;
 }
