@@ -82,6 +82,12 @@ describe('hopscope replay in the dashboard', () => {
     const rate = (to.at - from.at) / (to.wall - from.wall);
     expect(rate).toBeGreaterThan(0.15);
     expect(rate).toBeLessThan(0.35);
+    // Space pauses and resumes, as the speaker's clicker would.
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('replay-play').textContent()).toBe('Play');
+    const still = await playhead();
+    await page.keyboard.press(' ');
+    await expect.poll(playhead).toBeGreaterThan(still);
   });
 
   it('slow motion: each step moves the request exactly one station, with a caption and its measured time', async () => {

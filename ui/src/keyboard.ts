@@ -31,37 +31,20 @@ export function bindKeys(target: Document, actions: KeyActions): void {
   });
 }
 
+const KEYS: Record<string, (actions: KeyActions) => void> = {
+  ' ': (a) => a.togglePause(),
+  ArrowRight: (a) => a.step(1),
+  ArrowLeft: (a) => a.step(-1),
+  s: (a) => a.slowMotion(),
+  f: (a) => a.toggleFullscreen(),
+  p: (a) => a.togglePresentation(),
+  '?': (a) => a.toggleHelp(),
+  Escape: (a) => a.escape(),
+};
+
 function dispatch(key: string, actions: KeyActions): boolean {
-  if (key in SPEED_KEYS) {
-    actions.setSpeed(SPEED_KEYS[key]!);
-    return true;
-  }
-  switch (key) {
-    case ' ':
-      actions.togglePause();
-      return true;
-    case 'ArrowRight':
-      actions.step(1);
-      return true;
-    case 'ArrowLeft':
-      actions.step(-1);
-      return true;
-    case 's':
-      actions.slowMotion();
-      return true;
-    case 'f':
-      actions.toggleFullscreen();
-      return true;
-    case 'p':
-      actions.togglePresentation();
-      return true;
-    case '?':
-      actions.toggleHelp();
-      return true;
-    case 'Escape':
-      actions.escape();
-      return true;
-    default:
-      return false;
-  }
+  if (Object.hasOwn(SPEED_KEYS, key)) actions.setSpeed(SPEED_KEYS[key]!);
+  else if (Object.hasOwn(KEYS, key)) KEYS[key]!(actions);
+  else return false;
+  return true;
 }
