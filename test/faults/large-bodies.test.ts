@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startUpstream } from '../support/upstream';
@@ -98,17 +99,22 @@ function upload(url: string, bytes: number): Promise<string> {
       res.on('end', () => resolve(body));
     });
     req.on('error', reject);
-    let sent = 0;
-    const pump = () => {
-      while (sent < bytes) {
-        const piece = Math.min(CHUNK.length, bytes - sent);
-        sent += piece;
-        if (!req.write(piece === CHUNK.length ? CHUNK : CHUNK.subarray(0, piece))) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
+    writeZeros(req, bytes);
   });
+}
+
+/** Writes `bytes` bytes of the same chunk to `sink` with backpressure, then ends it. */
+function writeZeros(sink: Writable, bytes: number): void {
+  let sent = 0;
+  const pump = () => {
+    while (sent < bytes) {
+      const piece = Math.min(CHUNK.length, bytes - sent);
+      sent += piece;
+      if (!sink.write(piece === CHUNK.length ? CHUNK : CHUNK.subarray(0, piece))) return void sink.once('drain', pump);
+    }
+    sink.end();
+  };
+  pump();
 }
 
 /** Reads a response from `url` and counts its bytes without keeping them. */
@@ -148,16 +154,7 @@ describe('large bodies stream through the proxy in bounded memory', () => {
     const up = await startUpstream((req, res) => {
       const bytes = Number(new URL(req.url!, 'http://x').searchParams.get('bytes'));
       res.writeHead(200, { 'content-length': bytes });
-      let sent = 0;
-      const pump = () => {
-        while (sent < bytes) {
-          const piece = Math.min(CHUNK.length, bytes - sent);
-          sent += piece;
-          if (!res.write(piece === CHUNK.length ? CHUNK : CHUNK.subarray(0, piece))) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      writeZeros(res, bytes);
     });
     cleanups.push(up.close);
     const { url, child } = await startProxyProcess(up.url);
