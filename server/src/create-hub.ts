@@ -81,10 +81,12 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     if (live.size > 0) batcher.mark(id);
   });
   const ingestEnded = (span: SpanRecord) => {
-    store.add(redactSpan(span));
-    if (span.endMs !== undefined) lagMs = lagMs * 0.9 + Math.max(0, Date.now() - span.endMs) * 0.1;
-    exporter?.enqueue(span);
-    recorders.add(span);
+    // Redacted once, before anything keeps or forwards it: the store, the exporter, the recordings.
+    const clean = redactSpan(span);
+    store.add(clean);
+    if (clean.endMs !== undefined) lagMs = lagMs * 0.9 + Math.max(0, Date.now() - clean.endMs) * 0.1;
+    exporter?.enqueue(clean);
+    recorders.add(clean);
   };
   const stats = (): StatsSnapshot =>
     computeStats(store, targets.map((t) => t.name), { ingestLagMs: lagMs, liveClients: live.size, liveDropped: live.droppedTotal + (exporter?.dropped ?? 0), ingestRefused: receiver.budget.refused }, windowMs);

@@ -1,4 +1,4 @@
-import { ATTR_URL_FULL, ATTR_URL_QUERY, redactQuery, SECRET_HEADERS, type Attributes, type SpanRecord } from '@hopscope/shared';
+import { ATTR_URL_FULL, ATTR_URL_PATH, ATTR_URL_QUERY, redactQuery, SECRET_HEADERS, type Attributes, type SpanRecord } from '@hopscope/shared';
 
 /**
  * Secrets are never stored (DESIGN.md security defaults): captured credential
@@ -7,9 +7,18 @@ import { ATTR_URL_FULL, ATTR_URL_QUERY, redactQuery, SECRET_HEADERS, type Attrib
  */
 const SECRET_KEY = new RegExp(`(^|\\.)(${SECRET_HEADERS.join('|')})$`, 'i');
 
+/** Redacts in place (spans arrive freshly decoded, owned by the hub) and returns the same span. */
 export function redactSpan(span: SpanRecord): SpanRecord {
   redactAttributes(span.attributes);
+  // Span names like "GET /login?password=…" are shown and recorded too.
+  span.name = redactUrlQuery(span.name);
   return span;
+}
+
+/** `…?a=1&token=x` → `…?a=1&token=[redacted]`; text without `?` unchanged. */
+function redactUrlQuery(text: string): string {
+  const q = text.indexOf('?');
+  return q < 0 ? text : text.slice(0, q + 1) + redactQuery(text.slice(q + 1));
 }
 
 function redactAttributes(attributes: Attributes): void {
@@ -18,9 +27,9 @@ function redactAttributes(attributes: Attributes): void {
   }
   const query = attributes[ATTR_URL_QUERY];
   if (typeof query === 'string') attributes[ATTR_URL_QUERY] = redactQuery(query);
-  const full = attributes[ATTR_URL_FULL];
-  if (typeof full === 'string') {
-    const q = full.indexOf('?');
-    if (q >= 0) attributes[ATTR_URL_FULL] = full.slice(0, q + 1) + redactQuery(full.slice(q + 1));
+  // url.path should carry no query (semconv), but some instrumentations put one there.
+  for (const key of [ATTR_URL_FULL, ATTR_URL_PATH]) {
+    const url = attributes[key];
+    if (typeof url === 'string') attributes[key] = redactUrlQuery(url);
   }
 }

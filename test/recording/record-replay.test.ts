@@ -76,6 +76,23 @@ describe('--record FILE', () => {
   });
 });
 
+describe('--record FILE and secrets', () => {
+  it('writes spans redacted: a credential an app exported never reaches the file', async () => {
+    const secretFile = join(dir, 'secrets.jsonl');
+    const hub = await createHub({ port: 0, otlpPort: null, recordFile: secretFile });
+    try {
+      const res = await request(`${hub.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otelJson(sdkSpans('/login?password=hunter2')) });
+      expect(res.status).toBe(200);
+    } finally {
+      await hub.close();
+    }
+    const text = await readFile(secretFile, 'utf8');
+    expect(text).toContain('/login');
+    expect(text).not.toContain('Bearer secret');
+    expect(text).not.toContain('hunter2');
+  });
+});
+
 describe('--record FILE that cannot be written', () => {
   it('says so once on stderr, and the hub keeps tracing', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
