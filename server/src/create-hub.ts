@@ -6,7 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { LiveMessage, Recording, SpanRecord, SpanSink, StatsSnapshot, TargetInfo } from '@hopscope/shared';
 import { restApi } from './api';
 import { compareRoutes } from './compare/routes';
-import { fromFrameworkError, HubError } from './errors';
+import { hubAnswer, HubError } from './errors';
 import { SpanExporter } from './exporter';
 import { installGuard } from './guard';
 import { LiveHub } from './live';
@@ -100,9 +100,8 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   app.setErrorHandler((error, request, reply) => {
     // A refused WebSocket upgrade keeps its socket outside Fastify's connection tracking: close it.
     if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
-    if (error instanceof HubError) return reply.code(error.statusCode).send(error.toJSON());
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) return reply.code(status).send(fromFrameworkError(status, (error as Error).message).toJSON());
+    const answer = hubAnswer(error);
+    if (answer) return reply.code(answer.status).send(answer.body);
     return reply.code(500).send({ error: 'HOPSCOPE_HUB_INTERNAL', message: 'The hub failed to answer this request; it keeps serving.' });
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -163,9 +162,9 @@ async function startOtlpListener(host: string, port: number, receiver: ReceiverO
     if (token && request.headers.authorization !== `Bearer ${token}`) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED', 'The OTLP port needs Authorization: Bearer <token>');
   });
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof HubError) return reply.code(error.statusCode).send(error.toJSON());
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    return reply.code(status < 500 ? status : 500).send({ error: 'HOPSCOPE_HUB_BAD_OTLP', message: (error as Error).message });
+    const answer = hubAnswer(error, 'HOPSCOPE_HUB_BAD_OTLP');
+    if (answer) return reply.code(answer.status).send(answer.body);
+    return reply.code(500).send({ error: 'HOPSCOPE_HUB_INTERNAL', message: 'The hub failed to decode this export; it keeps serving.' });
   });
   await app.register(otlpReceiver, receiver);
   await app.listen({ host, port });

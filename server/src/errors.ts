@@ -37,11 +37,15 @@ export class HubError extends Error {
 }
 
 /**
- * A client error raised by Fastify itself (a body over the route's limit, a
- * JSON body that does not parse, …) in the hub's own vocabulary, so every
- * answer carries a catalogue code. The caller keeps Fastify's status.
+ * Any error a hub route raised, as the answer to send: catalogue errors as
+ * they are, Fastify's own client errors (a body over a route's limit, JSON
+ * that does not parse, …) under the nearest catalogue code with Fastify's
+ * status, `fallback` for other client errors; undefined for a server fault.
  */
-export function fromFrameworkError(status: number, message: string): HubError {
-  const code: HubErrorCode = status === 413 ? 'HOPSCOPE_HUB_TOO_LARGE' : status === 415 ? 'HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE' : status === 404 ? 'HOPSCOPE_HUB_NOT_FOUND' : 'HOPSCOPE_HUB_BAD_REQUEST';
-  return new HubError(code, message);
+export function hubAnswer(error: unknown, fallback: HubErrorCode = 'HOPSCOPE_HUB_BAD_REQUEST'): { status: number; body: { error: string; message: string } } | undefined {
+  if (error instanceof HubError) return { status: error.statusCode, body: error.toJSON() };
+  const status = (error as { statusCode?: number }).statusCode ?? 500;
+  if (status >= 500) return undefined;
+  const code: HubErrorCode = status === 413 ? 'HOPSCOPE_HUB_TOO_LARGE' : status === 415 ? 'HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE' : status === 404 ? 'HOPSCOPE_HUB_NOT_FOUND' : fallback;
+  return { status, body: new HubError(code, (error as Error).message).toJSON() };
 }
