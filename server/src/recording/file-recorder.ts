@@ -4,6 +4,8 @@ import { toExportRequest } from '../otlp/encode';
 
 const FLUSH_MS = 500;
 const BATCH = 512;
+/** A disk slower than the spans: beyond this much unwritten, batches are dropped and counted, memory stays bounded. */
+const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 
 /**
  * `--record FILE`: appends every finished span to FILE as OTLP JSON lines, one
@@ -40,7 +42,7 @@ export class FileRecorder {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (this.failed) {
+    if (this.failed || this.stream.writableLength > MAX_UNWRITTEN_BYTES) {
       this.dropped += batch.length;
       return;
     }
