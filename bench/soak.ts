@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => void sample(), 1_000);
   const progress = setInterval(async () => {
     const stats = (await (await fetch(`${running.hubUrl}/api/stats`)).json()) as StatsSnapshot;
-    console.error(`… ${stats.hub.spansReceived.toLocaleString('en')} spans received, RSS ${(process.memoryUsage().rss / MIB).toFixed(0)} MiB`);
+    console.error(
+      `… ${stats.hub.spansReceived.toLocaleString('en')} spans received, RSS ${(process.memoryUsage().rss / MIB).toFixed(0)} MiB`,
+    );
   }, 30_000);
 
   const started = performance.now();
@@ -68,10 +70,14 @@ async function main(): Promise<void> {
   await sample();
   const stats = (await (await fetch(`${running.hubUrl}/api/stats`)).json()) as StatsSnapshot;
 
-  console.log(`soak: ${result.sent.toLocaleString('en')} requests, ${result.errors} errors, ${(result.sent / seconds).toFixed(0)} req/s over ${seconds.toFixed(0)} s, concurrency ${CONCURRENCY}`);
+  console.log(
+    `soak: ${result.sent.toLocaleString('en')} requests, ${result.errors} errors, ${(result.sent / seconds).toFixed(0)} req/s over ${seconds.toFixed(0)} s, concurrency ${CONCURRENCY}`,
+  );
   console.log(`  hopscope process: peak RSS ${(peak.rss / MIB).toFixed(0)} MiB, peak V8 heap ${(peak.heapUsed / MIB).toFixed(0)} MiB`);
   console.log(`  dashboard page: peak JS heap ${(peak.pageHeap / MIB).toFixed(0)} MiB`);
-  console.log(`  hub: ${stats.hub.spansReceived.toLocaleString('en')} spans received, ${stats.hub.spansDropped} dropped, ${stats.hub.tracesStored} traces stored, ${stats.hub.tracesEvicted.toLocaleString('en')} evicted, ${stats.hub.liveDropped} live messages dropped`);
+  console.log(
+    `  hub: ${stats.hub.spansReceived.toLocaleString('en')} spans received, ${stats.hub.spansDropped} dropped, ${stats.hub.tracesStored} traces stored, ${stats.hub.tracesEvicted.toLocaleString('en')} evicted, ${stats.hub.liveDropped} live messages dropped`,
+  );
   if (result.failures.length) console.log(`  first failures: ${result.failures.join(' | ')}`);
 
   await browser.close();

@@ -19,9 +19,7 @@ Options:`;
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const flag = `--${o.flag}${o.kind === 'boolean' ? '' : ' ' + (o.kind === 'string' ? 'VALUE' : 'N')}`;
-    const extra = [o.defaultValue !== undefined ? `default ${o.defaultValue}` : '', o.env ? `env ${o.env}` : '']
-      .filter(Boolean)
-      .join('; ');
+    const extra = [o.defaultValue !== undefined ? `default ${o.defaultValue}` : '', o.env ? `env ${o.env}` : ''].filter(Boolean).join('; ');
     return `  ${flag.padEnd(22)} ${o.help}${extra ? ` (${extra})` : ''}`;
   });
   return `${USAGE}\n${rows.join('\n')}\n

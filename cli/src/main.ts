@@ -26,7 +26,10 @@ async function main(argv: string[]): Promise<void> {
   if (options.command === 'replay') return replay(options);
   const running = await runCommand(options);
   printBanner(running, options);
-  if (options.scenario) console.log(`\nScenario "${options.scenario}": open ${dashboardUrl(running.hubUrl, options)} — the scenario starts when the dashboard connects.`);
+  if (options.scenario)
+    console.log(
+      `\nScenario "${options.scenario}": open ${dashboardUrl(running.hubUrl, options)} — the scenario starts when the dashboard connects.`,
+    );
   stopOnSignals(running);
 }
 
@@ -75,7 +78,10 @@ async function runCommand(options: CliOptions): Promise<RunningHopscope> {
       });
     case 'up': {
       if (options.targets.length === 0) {
-        throw new CliError('HOPSCOPE_CLI_BAD_TARGET', 'hopscope up needs at least one --target NAME=URL, e.g. --target app=http://127.0.0.1:5000');
+        throw new CliError(
+          'HOPSCOPE_CLI_BAD_TARGET',
+          'hopscope up needs at least one --target NAME=URL, e.g. --target app=http://127.0.0.1:5000',
+        );
       }
       return startHopscope({ ...common, targets: parseTargetSpecs(options.targets) });
     }

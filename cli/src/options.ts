@@ -16,18 +16,70 @@ export interface OptionSpec {
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { flag: 'target', env: 'HOPSCOPE_TARGETS', kind: 'string', multiple: true, help: 'NAME=URL of an app server to put a proxy in front of (repeatable; the variable takes a comma-separated list)' },
-  { flag: 'host', env: 'HOPSCOPE_HOST', kind: 'string', defaultValue: '127.0.0.1', help: 'address every listener binds to; anything but loopback needs a token' },
+  {
+    flag: 'target',
+    env: 'HOPSCOPE_TARGETS',
+    kind: 'string',
+    multiple: true,
+    help: 'NAME=URL of an app server to put a proxy in front of (repeatable; the variable takes a comma-separated list)',
+  },
+  {
+    flag: 'host',
+    env: 'HOPSCOPE_HOST',
+    kind: 'string',
+    defaultValue: '127.0.0.1',
+    help: 'address every listener binds to; anything but loopback needs a token',
+  },
   { flag: 'port', env: 'HOPSCOPE_PORT', kind: 'port', defaultValue: '4000', help: 'dashboard, REST API and live stream' },
   { flag: 'otlp-port', env: 'HOPSCOPE_OTLP_PORT', kind: 'port', defaultValue: '4318', help: 'OTLP/HTTP receiver (POST /v1/traces)' },
-  { flag: 'proxy-port', env: 'HOPSCOPE_PROXY_PORT', kind: 'port', defaultValue: '8080', help: 'first proxy listener; the next target gets the next port' },
-  { flag: 'token', env: 'HOPSCOPE_TOKEN', kind: 'string', help: 'access token for the dashboard and API (generated and printed when binding beyond loopback)' },
-  { flag: 'workers', env: 'HOPSCOPE_WORKERS', kind: 'count', defaultValue: '4', help: 'worker processes of the built-in "workers" demo target' },
-  { flag: 'capture-header', env: 'HOPSCOPE_CAPTURE_HEADERS', kind: 'string', multiple: true, help: 'NAME of a request/response header to record on the proxy span (repeatable; the variable takes a comma-separated list; Authorization, Cookie, Set-Cookie never are)' },
-  { flag: 'record', env: 'HOPSCOPE_RECORD', kind: 'string', help: 'record every finished span to this file as OTLP JSON lines (`hopscope replay FILE` plays it back)' },
-  { flag: 'scenario', kind: 'string', help: '`hopscope demo --scenario talk`: a scripted, captioned sequence for a talk, starting when the dashboard connects' },
-  { flag: 'out', kind: 'string', help: '`hopscope export FILE --out OUT.html`: where the self-contained HTML goes (default FILE with .html)' },
-  { flag: 'flask', kind: 'boolean', help: '`hopscope demo --flask`: the example Flask app under the Werkzeug dev server and gunicorn -w 4' },
+  {
+    flag: 'proxy-port',
+    env: 'HOPSCOPE_PROXY_PORT',
+    kind: 'port',
+    defaultValue: '8080',
+    help: 'first proxy listener; the next target gets the next port',
+  },
+  {
+    flag: 'token',
+    env: 'HOPSCOPE_TOKEN',
+    kind: 'string',
+    help: 'access token for the dashboard and API (generated and printed when binding beyond loopback)',
+  },
+  {
+    flag: 'workers',
+    env: 'HOPSCOPE_WORKERS',
+    kind: 'count',
+    defaultValue: '4',
+    help: 'worker processes of the built-in "workers" demo target',
+  },
+  {
+    flag: 'capture-header',
+    env: 'HOPSCOPE_CAPTURE_HEADERS',
+    kind: 'string',
+    multiple: true,
+    help: 'NAME of a request/response header to record on the proxy span (repeatable; the variable takes a comma-separated list; Authorization, Cookie, Set-Cookie never are)',
+  },
+  {
+    flag: 'record',
+    env: 'HOPSCOPE_RECORD',
+    kind: 'string',
+    help: 'record every finished span to this file as OTLP JSON lines (`hopscope replay FILE` plays it back)',
+  },
+  {
+    flag: 'scenario',
+    kind: 'string',
+    help: '`hopscope demo --scenario talk`: a scripted, captioned sequence for a talk, starting when the dashboard connects',
+  },
+  {
+    flag: 'out',
+    kind: 'string',
+    help: '`hopscope export FILE --out OUT.html`: where the self-contained HTML goes (default FILE with .html)',
+  },
+  {
+    flag: 'flask',
+    kind: 'boolean',
+    help: '`hopscope demo --flask`: the example Flask app under the Werkzeug dev server and gunicorn -w 4',
+  },
   { flag: 'help', kind: 'boolean', help: 'show this help' },
   { flag: 'version', kind: 'boolean', help: 'print the version' },
 ];
@@ -54,10 +106,9 @@ export interface CliOptions {
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   const parsed = parseFlags(
     argv,
-    Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }])) as Record<
-      string,
-      { type: 'string' | 'boolean'; multiple: boolean }
-    >,
+    Object.fromEntries(
+      OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }]),
+    ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>,
   );
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const pick = (flag: string): string | undefined => {
@@ -69,7 +120,10 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   };
   const [command = 'demo', ...positionals] = parsed.positionals;
   const flagTargets = (values.target as string[] | undefined) ?? [];
-  const envTargets = (env.HOPSCOPE_TARGETS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const envTargets = (env.HOPSCOPE_TARGETS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     command,
     positionals,
@@ -80,7 +134,12 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     proxyPort: toPort('--proxy-port', pick('proxy-port')!),
     token: pick('token'),
     workers: toCount('--workers', pick('workers')!),
-    captureHeaders: (values['capture-header'] as string[] | undefined) ?? (env.HOPSCOPE_CAPTURE_HEADERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    captureHeaders:
+      (values['capture-header'] as string[] | undefined) ??
+      (env.HOPSCOPE_CAPTURE_HEADERS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     record: pick('record'),
     scenario: pick('scenario'),
     out: pick('out'),

@@ -28,7 +28,13 @@ export function scheduleScenario(hub: Hub, targets: readonly TargetInfo[], choic
   let running: Promise<void> | undefined;
   hub.onLiveConnect(() => {
     if (running) return;
-    running = runScenario(SCENARIOS[choice.name]!, { hub, targets, timeScale: choice.timeScale, log: choice.log, signal: controller.signal })
+    running = runScenario(SCENARIOS[choice.name]!, {
+      hub,
+      targets,
+      timeScale: choice.timeScale,
+      log: choice.log,
+      signal: controller.signal,
+    })
       .then(() => choice.log?.('scenario finished; the dashboard keeps running'))
       .catch((error: unknown) => choice.log?.(`scenario stopped: ${(error as Error).message}`));
   });

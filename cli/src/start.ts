@@ -59,16 +59,30 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
 
   if (options.scenario) checkScenarioName(options.scenario.name);
   try {
-    const hub = await createHub({ host, port, otlpPort, uiDir: UI_DIR, exportEndpoint: options.exportEndpoint, token: options.token, recordFile: options.record }).catch(
-      (error: unknown) => {
-        throw mapPortError(error, 'The hub', host, [[port, '--port'], [otlpPort, '--otlp-port']]);
-      },
-    );
+    const hub = await createHub({
+      host,
+      port,
+      otlpPort,
+      uiDir: UI_DIR,
+      exportEndpoint: options.exportEndpoint,
+      token: options.token,
+      recordFile: options.record,
+    }).catch((error: unknown) => {
+      throw mapPortError(error, 'The hub', host, [
+        [port, '--port'],
+        [otlpPort, '--otlp-port'],
+      ]);
+    });
     closers.push(() => hub.close());
 
     let targets = options.targets;
     if (!targets) {
-      const demo: DemoHandle = await startDemo({ otlpEndpoint: otlpBase(hub.otlpUrl), host, workers: options.demoWorkers, env: otlpAuthEnv(options.token) });
+      const demo: DemoHandle = await startDemo({
+        otlpEndpoint: otlpBase(hub.otlpUrl),
+        host,
+        workers: options.demoWorkers,
+        env: otlpAuthEnv(options.token),
+      });
       closers.push(() => demo.close());
       targets = demo.targets;
     }
@@ -79,11 +93,16 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       const added: TargetInfo[] = [];
       for (const target of specs) {
         const listenPort = proxyPort === 0 ? 0 : proxyPort + infos.length;
-        const proxy: ProxyHandle = await createProxy({ target: target.name, upstream: target.url, sink: hub.sink, host, port: listenPort, captureHeaders: options.captureHeaders }).catch(
-          (error: unknown) => {
-            throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
-          },
-        );
+        const proxy: ProxyHandle = await createProxy({
+          target: target.name,
+          upstream: target.url,
+          sink: hub.sink,
+          host,
+          port: listenPort,
+          captureHeaders: options.captureHeaders,
+        }).catch((error: unknown) => {
+          throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
+        });
         closers.push(() => proxy.close());
         const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
         hub.addTarget(info);

@@ -38,7 +38,13 @@ export async function startDemo(config: DemoConfig): Promise<DemoHandle> {
       startChild('workers-master.ts', { ...base, port: config.workersPort ?? 0 }, children, config.env),
     ]);
     const url = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    return { targets: [{ name: 'dev', url: url(dev) }, { name: 'workers', url: url(workers) }], close };
+    return {
+      targets: [
+        { name: 'dev', url: url(dev) },
+        { name: 'workers', url: url(workers) },
+      ],
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

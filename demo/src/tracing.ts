@@ -38,9 +38,17 @@ export function setUpTracing(serviceName: string, otlpEndpoint: string): DemoTra
   const worker = String(process.pid);
   return {
     tracer,
-    extract: (headers) => propagator.extract(ROOT_CONTEXT, headers, { get: (carrier, key) => carrier[key] as string | undefined, keys: (carrier) => Object.keys(carrier) }),
+    extract: (headers) =>
+      propagator.extract(ROOT_CONTEXT, headers, {
+        get: (carrier, key) => carrier[key] as string | undefined,
+        keys: (carrier) => Object.keys(carrier),
+      }),
     startHop: (hop, name, parent, kind = SpanKind.INTERNAL) => {
-      const span = tracer.startSpan(name, { kind, startTime: preciseNow(), attributes: { [ATTR_HOPSCOPE_HOP]: hop, [ATTR_HOPSCOPE_WORKER]: worker } }, parent);
+      const span = tracer.startSpan(
+        name,
+        { kind, startTime: preciseNow(), attributes: { [ATTR_HOPSCOPE_HOP]: hop, [ATTR_HOPSCOPE_WORKER]: worker } },
+        parent,
+      );
       // Given a start time, the SDK ends spans at Date.now() too: end them on the same precise clock.
       const end = span.end.bind(span);
       span.end = (time) => end(time ?? preciseNow());

@@ -65,4 +65,3 @@ dieWithParent(async () => {
   stopping = true;
   for (const worker of workers) worker.kill('SIGTERM');
 });
-

@@ -81,7 +81,13 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   // forceCloseConnections: stopping hopscope must not wait for open streams (SSE, long downloads, tunnels).
   const maxInFlight = config.maxInFlight ?? 10_000;
   let inFlight = 0;
-  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, requestTimeout: 0, forceCloseConnections: true, routerOptions: { maxParamLength: 65_535 } });
+  const app = Fastify({
+    logger: false,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+    forceCloseConnections: true,
+    routerOptions: { maxParamLength: 65_535 },
+  });
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(req, forwardConfig.via, hosts);
     if (refusal) {
@@ -93,13 +99,17 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     res.once('close', () => inFlight--);
     forwardRequest(req, res, forwardConfig);
   };
-  app.all('/*', {
-    onRequest: (request, reply, done) => {
-      reply.hijack();
-      handle(request.raw, reply.raw);
-      done();
+  app.all(
+    '/*',
+    {
+      onRequest: (request, reply, done) => {
+        reply.hijack();
+        handle(request.raw, reply.raw);
+        done();
+      },
     },
-  }, async () => undefined);
+    async () => undefined,
+  );
   // R7: with a listener here Node no longer answers 100 on the app's behalf; forward.ts waits for the upstream's.
   app.server.on('checkContinue', handle);
   // Anything Fastify cannot route (e.g. absolute-form to another host) is refused, never forwarded.
@@ -114,7 +124,9 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   });
   // CONNECT never reaches the router: refuse it here (never an open proxy).
   app.server.on('connect', (_req, socket) => {
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
   });
 
   await app.listen({ host, port: config.port ?? 0 });

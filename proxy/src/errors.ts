@@ -67,7 +67,8 @@ export const PROXY_FAILURES = {
   HOPSCOPE_PROXY_FORBIDDEN_HOST: {
     status: 403,
     errorType: 'request_rejected_framing',
-    message: 'The Host header names neither this machine nor an allowed host (DNS rebinding?). Use localhost or 127.0.0.1, or add the name to allowedHosts.',
+    message:
+      'The Host header names neither this machine nor an allowed host (DNS rebinding?). Use localhost or 127.0.0.1, or add the name to allowedHosts.',
   },
   HOPSCOPE_PROXY_LOOP: {
     status: 508,

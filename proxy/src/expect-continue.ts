@@ -32,7 +32,12 @@ export interface ContinueRequest {
  * per request (no agent): an upstream that answered without reading the body
  * leaves its connection unusable.
  */
-export function dispatchExpectingContinue(req: IncomingMessage, res: ServerResponse, request: ContinueRequest, handler: Dispatcher.DispatchHandler): void {
+export function dispatchExpectingContinue(
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: ContinueRequest,
+  handler: Dispatcher.DispatchHandler,
+): void {
   const upstreamReq = http.request({
     host: request.upstream.hostname,
     port: request.upstream.port || 80,

@@ -23,7 +23,12 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   const value = headers.connection;
   if (!value) return new Set();
   const text = Array.isArray(value) ? value.join(',') : value;
-  return new Set(text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    text
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** A copy of `headers` without hop-by-hop fields and without every field named in Connection (R1). */

@@ -5,13 +5,37 @@ describe('hostAllowed', () => {
   const local = hostPolicy('127.0.0.1', ['myapp.test']);
 
   it('accepts loopback names with or without a port', () => {
-    for (const host of ['localhost', 'localhost:8080', 'LocalHost.', 'app.localhost:3000', '127.0.0.1', '127.255.0.9:80', '[::1]', '[::1]:8080', 'myapp.test:1', 'MYAPP.TEST']) {
+    for (const host of [
+      'localhost',
+      'localhost:8080',
+      'LocalHost.',
+      'app.localhost:3000',
+      '127.0.0.1',
+      '127.255.0.9:80',
+      '[::1]',
+      '[::1]:8080',
+      'myapp.test:1',
+      'MYAPP.TEST',
+    ]) {
       expect(hostAllowed(host, local), host).toBe(true);
     }
   });
 
   it('refuses other names, look-alikes and malformed values', () => {
-    for (const host of [undefined, '', 'attacker.example', 'localhost.attacker.example', '127.0.0.1.nip.io', '128.0.0.1', '127.0.0.256', '[::2]', '[::1]x', 'localhost:80:80', 'myapp.test.evil', '::1']) {
+    for (const host of [
+      undefined,
+      '',
+      'attacker.example',
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io',
+      '128.0.0.1',
+      '127.0.0.256',
+      '[::2]',
+      '[::1]x',
+      'localhost:80:80',
+      'myapp.test.evil',
+      '::1',
+    ]) {
       expect(hostAllowed(host, local), String(host)).toBe(false);
     }
   });

@@ -20,7 +20,11 @@ export function refusalFor(req: http.IncomingMessage, via: string, hosts: HostPo
  * and an upstream that normalises it could be walked out of that base.
  */
 function escapesBasePath(url: string): boolean {
-  const path = url.split('?')[0]!.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').replace(/\\/g, '/');
+  const path = url
+    .split('?')[0]!
+    .replace(/%2e/gi, '.')
+    .replace(/%2f|%5c/gi, '/')
+    .replace(/\\/g, '/');
   return path.split('/').some((segment) => segment === '..' || segment === '.');
 }
 
@@ -36,6 +40,11 @@ export function sendRefusal(res: http.ServerResponse, code: ProxyFailureCode): v
   const failure = proxyFailure(code);
   const body = failureBody(failure);
   const retry = code === 'HOPSCOPE_PROXY_OVERLOADED' ? { 'retry-after': '1' } : {};
-  res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', ...retry });
+  res.writeHead(failure.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+    ...retry,
+  });
   res.end(body);
 }

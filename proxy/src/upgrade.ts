@@ -17,7 +17,10 @@ import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamRespons
  */
 export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, config: ForwardConfig): void {
   socket.on('error', () => {});
-  const tokens = String(req.headers.upgrade ?? '').toLowerCase().split(',').map((t) => t.trim());
+  const tokens = String(req.headers.upgrade ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim());
   if (req.method !== 'GET' || !tokens.includes('websocket')) return serveWithoutUpgrade(req, socket, head, config);
 
   const { serverSpan, clientSpan, headers } = startExchange(req, config);
@@ -103,7 +106,12 @@ function serveWithoutUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
 }
 
 function writeRaw(socket: Duplex, status: number, headers: Record<string, string>, body: string): void {
-  socket.end(statusLine(status) + headerLines({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }) + '\r\n' + body);
+  socket.end(
+    statusLine(status) +
+      headerLines({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }) +
+      '\r\n' +
+      body,
+  );
 }
 
 function statusLine(status: number, message?: string): string {

@@ -48,7 +48,15 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   const gateway = hops.find((h) => h.hop === 'gateway');
   if (server && gateway?.measured) {
     // The queue hop: sent upstream, not yet picked up by a worker (DESIGN.md hop model).
-    hops.push({ hop: 'queue', start: server.start, duration: Math.max(0, gateway.start - server.start), measured: false, source: 'derived', inFlight: false, attributes: {} });
+    hops.push({
+      hop: 'queue',
+      start: server.start,
+      duration: Math.max(0, gateway.start - server.start),
+      measured: false,
+      source: 'derived',
+      inFlight: false,
+      attributes: {},
+    });
   }
   hops.sort((a, b) => hopOrder(a.hop) - hopOrder(b.hop) || a.start - b.start);
 
@@ -58,14 +66,24 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   const first = (...values: unknown[]) => values.find((v) => v !== undefined && v !== '');
   const trace: Trace = {
     traceId: root.traceId,
-    target: String(first(proxySpan?.attributes[ATTR_HOPSCOPE_TARGET], byHop.get('client')?.attributes[ATTR_HOPSCOPE_TARGET], appSpan?.resource[ATTR_SERVICE_NAME]) ?? 'unknown'),
+    target: String(
+      first(
+        proxySpan?.attributes[ATTR_HOPSCOPE_TARGET],
+        byHop.get('client')?.attributes[ATTR_HOPSCOPE_TARGET],
+        appSpan?.resource[ATTR_SERVICE_NAME],
+      ) ?? 'unknown',
+    ),
     method: String(first(proxySpan?.attributes[ATTR_HTTP_REQUEST_METHOD], appSpan?.attributes[ATTR_HTTP_REQUEST_METHOD]) ?? 'GET'),
     path: String(first(proxySpan?.attributes[ATTR_URL_PATH], appSpan?.attributes[ATTR_URL_PATH]) ?? '/'),
     start: Math.min(...hops.map((h) => h.start)),
     inFlight: root.endMs === undefined,
     hops,
   };
-  const route = first(byHop.get('route')?.attributes[ATTR_HTTP_ROUTE], appSpan?.attributes[ATTR_HTTP_ROUTE], byHop.get('view')?.attributes[ATTR_HTTP_ROUTE]);
+  const route = first(
+    byHop.get('route')?.attributes[ATTR_HTTP_ROUTE],
+    appSpan?.attributes[ATTR_HTTP_ROUTE],
+    byHop.get('view')?.attributes[ATTR_HTTP_ROUTE],
+  );
   if (route !== undefined) trace.route = String(route);
   const status = first(proxySpan?.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE], appSpan?.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE]);
   if (typeof status === 'number') trace.status = status;
@@ -109,7 +127,8 @@ function errorOf(span: SpanRecord): HopError | undefined {
   if (exception) {
     const error: HopError = { type: String(exception.attributes[ATTR_EXCEPTION_TYPE] ?? 'Exception') };
     if (exception.attributes[ATTR_EXCEPTION_MESSAGE] !== undefined) error.message = String(exception.attributes[ATTR_EXCEPTION_MESSAGE]);
-    if (exception.attributes[ATTR_EXCEPTION_STACKTRACE] !== undefined) error.stack = String(exception.attributes[ATTR_EXCEPTION_STACKTRACE]);
+    if (exception.attributes[ATTR_EXCEPTION_STACKTRACE] !== undefined)
+      error.stack = String(exception.attributes[ATTR_EXCEPTION_STACKTRACE]);
     return error;
   }
   const type = span.attributes[ATTR_ERROR_TYPE];

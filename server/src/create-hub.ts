@@ -89,10 +89,24 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     recorders.add(clean);
   };
   const stats = (): StatsSnapshot =>
-    computeStats(store, targets.map((t) => t.name), { ingestLagMs: lagMs, liveClients: live.size, liveDropped: live.droppedTotal + (exporter?.dropped ?? 0), ingestRefused: receiver.budget.refused }, windowMs);
+    computeStats(
+      store,
+      targets.map((t) => t.name),
+      {
+        ingestLagMs: lagMs,
+        liveClients: live.size,
+        liveDropped: live.droppedTotal + (exporter?.dropped ?? 0),
+        ingestRefused: receiver.budget.refused,
+      },
+      windowMs,
+    );
   const ingest = (spans: SpanRecord[]) => spans.forEach(ingestEnded);
   // One budget for both OTLP listeners: the bound is on the hub's memory, not per port.
-  const receiver: ReceiverOptions = { maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024, budget: new IngestBudget({ ...DEFAULT_INGEST_BUDGET, ...config.otlpBudget }), ingest };
+  const receiver: ReceiverOptions = {
+    maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024,
+    budget: new IngestBudget({ ...DEFAULT_INGEST_BUDGET, ...config.otlpBudget }),
+    ingest,
+  };
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   let port = 0;
@@ -112,18 +126,33 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     for (const listener of liveListeners) listener();
   });
   await app.register(restApi, { store, targets: () => targets, stats });
-  await app.register(recordingRoutes, { replay: config.replay, memory: recorders.memory, file: recorders.file, targets: () => targets, traces: () => store.traces(), uiDir: config.uiDir });
+  await app.register(recordingRoutes, {
+    replay: config.replay,
+    memory: recorders.memory,
+    file: recorders.file,
+    targets: () => targets,
+    traces: () => store.traces(),
+    uiDir: config.uiDir,
+  });
   await app.register(sendThroughProxy, { targets: () => targets });
   await app.register(otlpReceiver, receiver);
-  await app.register(compareRoutes({ targets: () => targets, tracesSince: (target, since) => [...store.traces()].filter((t) => t.target === target && t.start >= since && !t.inFlight) }));
+  await app.register(
+    compareRoutes({
+      targets: () => targets,
+      tracesSince: (target, since) => [...store.traces()].filter((t) => t.target === target && t.start >= since && !t.inFlight),
+    }),
+  );
   await serveDashboard(app, config.uiDir, store);
 
   await app.listen({ host, port: config.port ?? 0 });
   port = addressPort(app);
-  const otlpApp = config.otlpPort === null ? undefined : await startOtlpListener(host, config.otlpPort ?? 0, receiver, config.token).catch(async (error: unknown) => {
-    await app.close();
-    throw error;
-  });
+  const otlpApp =
+    config.otlpPort === null
+      ? undefined
+      : await startOtlpListener(host, config.otlpPort ?? 0, receiver, config.token).catch(async (error: unknown) => {
+          await app.close();
+          throw error;
+        });
   const statsTimer = setInterval(() => {
     if (live.size > 0) live.broadcast({ type: 'stats', stats: stats() });
   }, 1000);
@@ -153,13 +182,19 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   };
 }
 
-async function startOtlpListener(host: string, port: number, receiver: ReceiverOptions, token: string | undefined): Promise<FastifyInstance> {
+async function startOtlpListener(
+  host: string,
+  port: number,
+  receiver: ReceiverOptions,
+  token: string | undefined,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   // Apps and collectors post here; a web page never should (no CORS, and a browser Origin is refused).
   // With a token, apps send it the OTel way: OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN.
   app.addHook('onRequest', async (request) => {
     if (request.headers.origin !== undefined) throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', 'Browsers cannot post to the OTLP port');
-    if (token && request.headers.authorization !== `Bearer ${token}`) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED', 'The OTLP port needs Authorization: Bearer <token>');
+    if (token && request.headers.authorization !== `Bearer ${token}`)
+      throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED', 'The OTLP port needs Authorization: Bearer <token>');
   });
   app.setErrorHandler((error, _request, reply) => {
     const answer = hubAnswer(error, 'HOPSCOPE_HUB_BAD_OTLP');

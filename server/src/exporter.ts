@@ -31,11 +31,15 @@ export class SpanExporter {
     const batch = this.queue.splice(0, BATCH);
     const body = JSON.stringify(toExportRequest(batch));
     this.sending = true;
-    const req = http.request(`${this.endpoint.replace(/\/$/, '')}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (this.sending = false));
-      if ((res.statusCode ?? 500) >= 400) this.dropped += batch.length;
-    });
+    const req = http.request(
+      `${this.endpoint.replace(/\/$/, '')}/v1/traces`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => (this.sending = false));
+        if ((res.statusCode ?? 500) >= 400) this.dropped += batch.length;
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => {
       this.sending = false;

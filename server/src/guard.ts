@@ -24,7 +24,8 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
   app.addHook('onRequest', async (request, reply) => {
     const allowed = allowedHosts(options);
     const host = String(request.headers.host ?? '').toLowerCase();
-    if (!allowed.has('*') && !allowed.has(host)) throw new HubError('HOPSCOPE_HUB_FORBIDDEN_HOST', `Host "${host.slice(0, 100)}" is not this hub`);
+    if (!allowed.has('*') && !allowed.has(host))
+      throw new HubError('HOPSCOPE_HUB_FORBIDDEN_HOST', `Host "${host.slice(0, 100)}" is not this hub`);
     const origin = request.headers.origin;
     const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
     const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
@@ -57,15 +58,24 @@ function checkNotSimpleRequest(request: FastifyRequest): void {
     if (request.headers[SEND_HEADER] !== '1') throw new HubError('HOPSCOPE_HUB_SEND_HEADER_REQUIRED');
     return;
   }
-  const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') {
-    throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `${request.method} needs Content-Type application/json, not ${type.slice(0, 100) || '(none)'}`);
+    throw new HubError(
+      'HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE',
+      `${request.method} needs Content-Type application/json, not ${type.slice(0, 100) || '(none)'}`,
+    );
   }
 }
 
 function allowedHosts(options: GuardOptions): Set<string> {
   const port = options.port();
-  const names = new Set([...LOOPBACK_NAMES, options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host]);
+  const names = new Set([
+    ...LOOPBACK_NAMES,
+    options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host,
+  ]);
   if (options.host === '0.0.0.0' || options.host === '::') return new Set([...names].map((n) => `${n}:${port}`).concat(['*']));
   return new Set([...names].map((n) => `${n}:${port}`));
 }
@@ -83,6 +93,8 @@ function hasToken(request: FastifyRequest, token: string): boolean {
   const query = (request.query as Record<string, string> | undefined)?.token;
   if (query === token) return true;
   if (request.headers.authorization === `Bearer ${token}`) return true;
-  const cookies = String(request.headers.cookie ?? '').split(';').map((c) => c.trim());
+  const cookies = String(request.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim());
   return cookies.includes(`${TOKEN_COOKIE}=${token}`);
 }

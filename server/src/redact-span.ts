@@ -1,4 +1,12 @@
-import { ATTR_URL_FULL, ATTR_URL_PATH, ATTR_URL_QUERY, redactQuery, SECRET_HEADERS, type Attributes, type SpanRecord } from '@hopscope/shared';
+import {
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  redactQuery,
+  SECRET_HEADERS,
+  type Attributes,
+  type SpanRecord,
+} from '@hopscope/shared';
 
 /**
  * Secrets are never stored (DESIGN.md security defaults): captured credential

@@ -6,7 +6,13 @@ import type { TraceStore } from './store';
  * what is in flight right now. Computed from the store about once a second
  * (the window holds at most maxTraces traces, so a sort per second is cheap).
  */
-export function computeStats(store: TraceStore, targets: readonly string[], hub: Omit<HubHealth, 'spansReceived' | 'spansDropped' | 'tracesStored' | 'tracesEvicted'>, windowMs: number, nowMs = Date.now()): StatsSnapshot {
+export function computeStats(
+  store: TraceStore,
+  targets: readonly string[],
+  hub: Omit<HubHealth, 'spansReceived' | 'spansDropped' | 'tracesStored' | 'tracesEvicted'>,
+  windowMs: number,
+  nowMs = Date.now(),
+): StatsSnapshot {
   const windows = new Map<string, TargetWindow>(targets.map((t) => [t, new TargetWindow(t, windowMs)]));
   const since = nowMs - windowMs;
   for (const trace of store.traces(nowMs)) {
@@ -22,7 +28,13 @@ export function computeStats(store: TraceStore, targets: readonly string[], hub:
   return {
     at: nowMs,
     windowMs,
-    hub: { ...hub, spansReceived: store.spansReceived, spansDropped: store.spansDropped, tracesStored: store.size, tracesEvicted: store.tracesEvicted },
+    hub: {
+      ...hub,
+      spansReceived: store.spansReceived,
+      spansDropped: store.spansDropped,
+      tracesStored: store.size,
+      tracesEvicted: store.tracesEvicted,
+    },
     targets: result,
   };
 }

@@ -113,7 +113,6 @@ export class TraceStore {
   }
 }
 
-
 function matches(trace: Trace, filter: TraceFilter): boolean {
   if (filter.target && trace.target !== filter.target) return false;
   if (filter.route && trace.route !== filter.route) return false;

@@ -33,5 +33,13 @@ export function synthesizeFromServerTiming(server: Hop, header: AttrValue | unde
 }
 
 function synthesized(hop: HopName, start: number, duration: number): Hop {
-  return { hop, start, duration, measured: false, source: 'synthesized', inFlight: false, attributes: { [ATTR_HOPSCOPE_SYNTHESIZED]: true } };
+  return {
+    hop,
+    start,
+    duration,
+    measured: false,
+    source: 'synthesized',
+    inFlight: false,
+    attributes: { [ATTR_HOPSCOPE_SYNTHESIZED]: true },
+  };
 }

@@ -46,7 +46,16 @@ export { percentilesOf } from './percentiles';
 export { TargetWindow, isFailedTrace } from './window-stats';
 export type { SpanSink } from './sink';
 export type { LiveMessage } from './wire-types';
-export { hopSchema, traceSchema, targetInfoSchema, statsSnapshotSchema, liveMessageSchema, parseLiveMessage, recordingSchema, parseRecording } from './wire';
+export {
+  hopSchema,
+  traceSchema,
+  targetInfoSchema,
+  statsSnapshotSchema,
+  liveMessageSchema,
+  parseLiveMessage,
+  recordingSchema,
+  parseRecording,
+} from './wire';
 export { RECORDING_VERSION } from './recording';
 export type { Recording, RecordingStatus } from './recording';
 export { parseTraceparent, formatTraceparent } from './traceparent';

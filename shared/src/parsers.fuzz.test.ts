@@ -14,7 +14,12 @@ import type { LiveMessage } from './wire-types';
  * input never throws, and what we format, we read back.
  */
 // Strings, repeated headers (string[]), and anything at all, e.g. [{ toString: false }] (which once made parseServerTiming throw).
-const anyInput = fc.oneof(fc.string({ maxLength: 300, unit: 'binary' }), fc.anything(), fc.array(fc.string({ maxLength: 50 }), { maxLength: 5 }), fc.constant([{ toString: false }]));
+const anyInput = fc.oneof(
+  fc.string({ maxLength: 300, unit: 'binary' }),
+  fc.anything(),
+  fc.array(fc.string({ maxLength: 50 }), { maxLength: 5 }),
+  fc.constant([{ toString: false }]),
+);
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)).filter((id) => !/^0+$/.test(id));
 
 describe('traceparent (W3C Trace Context)', () => {
@@ -32,13 +37,23 @@ describe('traceparent (W3C Trace Context)', () => {
     fc.assert(
       fc.property(hex(32), hex(16), fc.boolean(), fc.boolean(), fc.constantFrom('', ' ', '\t'), (traceId, spanId, sampled, upper, pad) => {
         const header = formatTraceparent(traceId, spanId, sampled);
-        expect(parseTraceparent(`${pad}${upper ? header.toUpperCase() : header}${pad}`)).toEqual({ traceId, parentSpanId: spanId, sampled });
+        expect(parseTraceparent(`${pad}${upper ? header.toUpperCase() : header}${pad}`)).toEqual({
+          traceId,
+          parentSpanId: spanId,
+          sampled,
+        });
       }),
     );
   });
 
   it('a header it accepts, formatted again, reads back the same (future versions included)', () => {
-    const header = fc.tuple(fc.stringMatching(/^[0-9a-fA-F]{2}$/), fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[0-9a-f]{16}$/), fc.stringMatching(/^[0-9a-f]{2}$/), fc.option(fc.string({ maxLength: 10 }), { nil: undefined }));
+    const header = fc.tuple(
+      fc.stringMatching(/^[0-9a-fA-F]{2}$/),
+      fc.stringMatching(/^[0-9a-f]{32}$/),
+      fc.stringMatching(/^[0-9a-f]{16}$/),
+      fc.stringMatching(/^[0-9a-f]{2}$/),
+      fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+    );
     fc.assert(
       fc.property(header, ([version, traceId, spanId, flags, rest]) => {
         const parsed = parseTraceparent(`${version}-${traceId}-${spanId}-${flags}${rest === undefined ? '' : `-${rest}`}`);
@@ -71,7 +86,10 @@ describe('Server-Timing', () => {
   it('parse ∘ format keeps names, descriptions (quotes, commas, semicolons, backslashes) and durations to 0.01 ms', () => {
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 10 }), (entries) => {
-        const expected = entries.map((e) => ({ ...e, ...(e.duration === undefined ? {} : { duration: Math.round(e.duration * 100) / 100 }) }));
+        const expected = entries.map((e) => ({
+          ...e,
+          ...(e.duration === undefined ? {} : { duration: Math.round(e.duration * 100) / 100 }),
+        }));
         expect(parseServerTiming(formatServerTiming(entries))).toEqual(expected);
       }),
       { numRuns: 1000 },
@@ -111,7 +129,8 @@ describe('X-Request-Start', () => {
 describe('redactQuery', () => {
   const secretWord = fc.constantFrom('token', 'key', 'password', 'passwd', 'secret', 'sig', 'auth', 'session', 'credential');
   const randomCase = (text: string, mask: number) => [...text].map((c, i) => ((mask >> i) & 1 ? c.toUpperCase() : c)).join('');
-  const percentEncode = (text: string, mask: number) => [...text].map((c, i) => ((mask >> i) & 1 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c)).join('');
+  const percentEncode = (text: string, mask: number) =>
+    [...text].map((c, i) => ((mask >> i) & 1 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c)).join('');
   /** A parameter name a server would read as credential-like, spelled any way a URL may spell it. */
   // …with a malformed escape somewhere at times, which a lenient server still decodes around.
   const junk = fc.constantFrom('', '', '%', '%zz', '%E0', '%C3%');
@@ -127,11 +146,17 @@ describe('redactQuery', () => {
   const plainPair = fc.tuple(fc.stringMatching(/^[a-j]{1,5}$/), fc.stringMatching(/^[a-j0-9%+]{0,8}$/)).map(([n, v]) => `${n}=${v}`);
 
   it('never throws', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (query) => void redactQuery(query)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (query) => void redactQuery(query)),
+      { numRuns: 2000 },
+    );
   });
 
   it('never leaks the value of a credential-like parameter, however it is spelled, and leaves other pairs alone', () => {
-    const pair = fc.oneof(fc.tuple(secretName, secretValue).map(([n, v]) => ({ text: `${n}=${v}`, secret: v })), plainPair.map((text) => ({ text, secret: undefined })));
+    const pair = fc.oneof(
+      fc.tuple(secretName, secretValue).map(([n, v]) => ({ text: `${n}=${v}`, secret: v })),
+      plainPair.map((text) => ({ text, secret: undefined })),
+    );
     fc.assert(
       fc.property(fc.array(pair, { minLength: 1, maxLength: 6 }), (pairs) => {
         const out = redactQuery(pairs.map((p) => p.text).join('&'));
@@ -152,13 +177,39 @@ describe('wire: live messages and recordings', () => {
   const num = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
   const hop = fc.record(
     {
-      hop: fc.constantFrom(...HOPS), start: num, duration: num, measured: fc.boolean(), source: fc.constantFrom('measured' as const, 'derived' as const, 'synthesized' as const), inFlight: fc.boolean(),
-      name: fc.string(), spanId: fc.string(), status: fc.integer(), error: fc.record({ type: fc.string(), message: fc.string() }, { requiredKeys: ['type'] }), attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__'), scalar, { maxKeys: 3 }),
+      hop: fc.constantFrom(...HOPS),
+      start: num,
+      duration: num,
+      measured: fc.boolean(),
+      source: fc.constantFrom('measured' as const, 'derived' as const, 'synthesized' as const),
+      inFlight: fc.boolean(),
+      name: fc.string(),
+      spanId: fc.string(),
+      status: fc.integer(),
+      error: fc.record({ type: fc.string(), message: fc.string() }, { requiredKeys: ['type'] }),
+      attributes: fc.dictionary(
+        fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__'),
+        scalar,
+        { maxKeys: 3 },
+      ),
     },
     { requiredKeys: ['hop', 'start', 'duration', 'measured', 'source', 'inFlight', 'attributes'] },
   );
   const trace = fc.record(
-    { traceId: fc.string(), target: fc.string(), method: fc.string(), path: fc.string(), route: fc.string(), status: fc.integer(), start: num, duration: num, worker: fc.string(), error: fc.string(), inFlight: fc.boolean(), hops: fc.array(hop, { maxLength: 3 }) },
+    {
+      traceId: fc.string(),
+      target: fc.string(),
+      method: fc.string(),
+      path: fc.string(),
+      route: fc.string(),
+      status: fc.integer(),
+      start: num,
+      duration: num,
+      worker: fc.string(),
+      error: fc.string(),
+      inFlight: fc.boolean(),
+      hops: fc.array(hop, { maxLength: 3 }),
+    },
     { requiredKeys: ['traceId', 'target', 'method', 'path', 'start', 'inFlight', 'hops'] },
   );
   const target = fc.record({ name: fc.string(), upstream: fc.string(), proxy: fc.string() });
@@ -170,24 +221,46 @@ describe('wire: live messages and recordings', () => {
 
   it('parseLiveMessage and parseRecording never throw on any text or any JSON value', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300, unit: 'binary' }), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        parseLiveMessage(text);
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          value = text;
-        }
-        parseRecording(value);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300, unit: 'binary' }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          parseLiveMessage(text);
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch {
+            value = text;
+          }
+          parseRecording(value);
+        },
+      ),
       { numRuns: 2000 },
     );
-    fc.assert(fc.property(fc.anything(), (value) => void parseRecording(value)), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.anything(), (value) => void parseRecording(value)),
+      { numRuns: 1000 },
+    );
   });
 
   it('a message the hub serializes parses back to itself; a recording too', () => {
-    fc.assert(fc.property(message, (m) => void expect(parseLiveMessage(JSON.stringify(m))).toEqual(m)), { numRuns: 1000 });
-    const recording = fc.record({ version: fc.constant(1 as const), title: fc.string(), targets: fc.array(target, { maxLength: 2 }), traces: fc.array(trace, { maxLength: 3 }), start: num, end: num });
-    fc.assert(fc.property(recording, (r) => void expect(parseRecording(JSON.parse(JSON.stringify(r)))).toEqual(r)), { numRuns: 500 });
+    fc.assert(
+      fc.property(message, (m) => void expect(parseLiveMessage(JSON.stringify(m))).toEqual(m)),
+      { numRuns: 1000 },
+    );
+    const recording = fc.record({
+      version: fc.constant(1 as const),
+      title: fc.string(),
+      targets: fc.array(target, { maxLength: 2 }),
+      traces: fc.array(trace, { maxLength: 3 }),
+      start: num,
+      end: num,
+    });
+    fc.assert(
+      fc.property(recording, (r) => void expect(parseRecording(JSON.parse(JSON.stringify(r)))).toEqual(r)),
+      { numRuns: 500 },
+    );
   });
 });

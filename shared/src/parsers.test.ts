@@ -39,7 +39,10 @@ describe('Server-Timing', () => {
     expect(parseServerTiming('bad name;dur=1, ok;dur=-3, x;dur=abc')).toEqual([{ name: 'ok' }, { name: 'x' }]);
   });
   it('formats what it parses', () => {
-    const entries = [{ name: 'proxy', duration: 1.234 }, { name: 'app', description: 'q"' }];
+    const entries = [
+      { name: 'proxy', duration: 1.234 },
+      { name: 'app', description: 'q"' },
+    ];
     expect(parseServerTiming(formatServerTiming(entries))).toEqual([
       { name: 'proxy', duration: 1.23 },
       { name: 'app', description: 'q"' },

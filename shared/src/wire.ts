@@ -48,24 +48,44 @@ export const traceSchema = z.object({
 export const targetInfoSchema = z.object({ name: z.string(), upstream: z.string(), proxy: z.string() });
 
 const percentilesSchema = z.object({
-  count: z.number(), p50: z.number(), p90: z.number(), p95: z.number(),
-  p99: z.number(), p999: z.number(), max: z.number(), mean: z.number(),
+  count: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+  mean: z.number(),
 });
 
 export const statsSnapshotSchema = z.object({
   at: z.number(),
   windowMs: z.number(),
   hub: z.object({
-    spansReceived: z.number(), spansDropped: z.number(), tracesStored: z.number(),
-    tracesEvicted: z.number(), ingestLagMs: z.number(), liveClients: z.number(), liveDropped: z.number(),
+    spansReceived: z.number(),
+    spansDropped: z.number(),
+    tracesStored: z.number(),
+    tracesEvicted: z.number(),
+    ingestLagMs: z.number(),
+    liveClients: z.number(),
+    liveDropped: z.number(),
     ingestRefused: z.number().optional(),
   }),
-  targets: z.record(z.string(), z.object({
-    target: z.string(), requests: z.number(), errors: z.number(), rps: z.number(), errorRate: z.number(),
-    inFlight: z.number(), queueDepth: z.number(), latency: percentilesSchema,
-    hops: z.partialRecord(z.enum(HOPS), percentilesSchema),
-    workers: z.record(z.string(), z.object({ requests: z.number(), busyMs: z.number() })),
-  })),
+  targets: z.record(
+    z.string(),
+    z.object({
+      target: z.string(),
+      requests: z.number(),
+      errors: z.number(),
+      rps: z.number(),
+      errorRate: z.number(),
+      inFlight: z.number(),
+      queueDepth: z.number(),
+      latency: percentilesSchema,
+      hops: z.partialRecord(z.enum(HOPS), percentilesSchema),
+      workers: z.record(z.string(), z.object({ requests: z.number(), busyMs: z.number() })),
+    }),
+  ),
 });
 
 export const liveMessageSchema = z.discriminatedUnion('type', [
@@ -74,8 +94,13 @@ export const liveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stats'), stats: statsSnapshotSchema }),
   z.object({ type: z.literal('dropped'), count: z.number() }),
   z.object({
-    type: z.literal('scenario'), step: z.number(), steps: z.number(), caption: z.string(),
-    focusTraceId: z.string().optional(), rate: z.number().positive().max(1).optional(), done: z.boolean().optional(),
+    type: z.literal('scenario'),
+    step: z.number(),
+    steps: z.number(),
+    caption: z.string(),
+    focusTraceId: z.string().optional(),
+    rate: z.number().positive().max(1).optional(),
+    done: z.boolean().optional(),
   }),
 ]);
 

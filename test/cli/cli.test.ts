@@ -49,7 +49,17 @@ describe('errors a user can act on', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const { code, stderr } = await runHopscope(['up', '--target', `app=${upstreamUrl}`, '--port', String(port), '--otlp-port', '0', '--proxy-port', '0']);
+      const { code, stderr } = await runHopscope([
+        'up',
+        '--target',
+        `app=${upstreamUrl}`,
+        '--port',
+        String(port),
+        '--otlp-port',
+        '0',
+        '--proxy-port',
+        '0',
+      ]);
       expect(code).not.toBe(0);
       expect(stderr).toContain(String(port));
       expect(stderr).toContain('--port');
@@ -80,10 +90,16 @@ describe('hopscope up in front of an unmodified HTTP server', () => {
       const res = await request(`${proxy}/hello?x=1`);
       expect(res.body).toBe('plain app saw /hello?x=1');
       await expect
-        .poll(async () => {
-          const traces = JSON.parse((await request(`${dashboard}/api/traces?target=app&limit=1`)).body) as Array<{ path: string; hops: Array<{ hop: string }> }>;
-          return traces[0] ? [traces[0].path, traces[0].hops.map((h) => h.hop).join(',')] : [];
-        }, { timeout: 10_000, interval: 50 })
+        .poll(
+          async () => {
+            const traces = JSON.parse((await request(`${dashboard}/api/traces?target=app&limit=1`)).body) as Array<{
+              path: string;
+              hops: Array<{ hop: string }>;
+            }>;
+            return traces[0] ? [traces[0].path, traces[0].hops.map((h) => h.hop).join(',')] : [];
+          },
+          { timeout: 10_000, interval: 50 },
+        )
         .toEqual(['/hello', 'proxy,server']);
     } finally {
       expect(await running.stop()).toBe(0);

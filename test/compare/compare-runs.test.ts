@@ -14,7 +14,26 @@ const hubPort = () => new URL(stack.hubUrl).port;
 
 describe('hopscope compare against the demo targets', () => {
   it('matches the queueing arithmetic: dev serialises a 100 ms view, workers ×4 run them side by side', async () => {
-    const run = await runHopscope(['compare', 'dev', 'workers', '--path', '/slow?ms=100', '--concurrency', '4', '--duration', '4s', '--warmup', '500ms', '--port', hubPort(), '--json'], {}, 60_000);
+    const run = await runHopscope(
+      [
+        'compare',
+        'dev',
+        'workers',
+        '--path',
+        '/slow?ms=100',
+        '--concurrency',
+        '4',
+        '--duration',
+        '4s',
+        '--warmup',
+        '500ms',
+        '--port',
+        hubPort(),
+        '--json',
+      ],
+      {},
+      60_000,
+    );
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as CompareRun;
     const [dev, workers] = report.results;
@@ -33,15 +52,25 @@ describe('hopscope compare against the demo targets', () => {
     expect(Object.keys(workers!.workers).length).toBe(4);
     const comparison = report.comparisons[0]!;
     expect(comparison.differenceHop).toBe('queue');
-    expect(comparison.sentence).toMatch(/^workers is \d+(\.\d+)?× faster than dev at p50 \(95% CI .+×\); the difference is in the queue hop/);
+    expect(comparison.sentence).toMatch(
+      /^workers is \d+(\.\d+)?× faster than dev at p50 \(95% CI .+×\); the difference is in the queue hop/,
+    );
   });
 
   it('prints a table by default and Markdown on request; runs are saved by the hub', async () => {
-    const table = await runHopscope(['compare', 'dev', 'workers', '--path', '/items/1', '--requests', '50', '--warmup', '0', '--port', hubPort()], {}, 60_000);
+    const table = await runHopscope(
+      ['compare', 'dev', 'workers', '--path', '/items/1', '--requests', '50', '--warmup', '0', '--port', hubPort()],
+      {},
+      60_000,
+    );
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^target\s+req\/s\s+p50 ms/m);
     expect(table.stdout).toMatch(/^workers\s+\d/m);
-    const markdown = await runHopscope(['compare', 'dev', 'workers', '--requests', '30', '--warmup', '0', '--port', hubPort(), '--markdown'], {}, 60_000);
+    const markdown = await runHopscope(
+      ['compare', 'dev', 'workers', '--requests', '30', '--warmup', '0', '--port', hubPort(), '--markdown'],
+      {},
+      60_000,
+    );
     expect(markdown.stdout).toContain('| target | req/s | p50 ms |');
     const saved = (await fetch(`${stack.hubUrl}/api/compare`).then((r) => r.json())) as Array<{ status: string }>;
     expect(saved.length).toBeGreaterThanOrEqual(3);
@@ -61,7 +90,24 @@ describe('hopscope compare against the demo targets', () => {
     const fast = await startUpstream((_req, res) => res.end('fast'));
     const slow = await startUpstream((_req, res) => setTimeout(() => res.end('slow'), 30));
     try {
-      const run = await runHopscope(['compare', '--target', `fast=${fast.url}`, '--target', `slow=${slow.url}`, '--duration', '1s', '--warmup', '0', '--concurrency', '2', '--json'], {}, 60_000);
+      const run = await runHopscope(
+        [
+          'compare',
+          '--target',
+          `fast=${fast.url}`,
+          '--target',
+          `slow=${slow.url}`,
+          '--duration',
+          '1s',
+          '--warmup',
+          '0',
+          '--concurrency',
+          '2',
+          '--json',
+        ],
+        {},
+        60_000,
+      );
       expect(run.code, run.stderr).toBe(0);
       const report = JSON.parse(run.stdout) as CompareRun;
       expect(report.results.map((r) => r.target)).toEqual(['fast', 'slow']);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingPythonPrerequisites, otlpBase, startFlaskDevServer, startGunicorn, startHopscope, type PythonServer, type RunningHopscope } from '@hopscope/cli';
+import {
+  missingPythonPrerequisites,
+  otlpBase,
+  startFlaskDevServer,
+  startGunicorn,
+  startHopscope,
+  type PythonServer,
+  type RunningHopscope,
+} from '@hopscope/cli';
 import type { CompareRun } from '@hopscope/server';
 import { runHopscope } from '../support/bin';
 
@@ -11,7 +19,10 @@ beforeAll(async () => {
   if (missing.length > 0) return;
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   const otlpEndpoint = otlpBase(stack.otlpUrl);
-  servers.push(await startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev' }), await startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: 4 }));
+  servers.push(
+    await startFlaskDevServer({ otlpEndpoint, serviceName: 'flask-dev' }),
+    await startGunicorn({ otlpEndpoint, serviceName: 'gunicorn', workers: 4 }),
+  );
   await stack.addTargets([
     { name: 'flask-dev', url: servers[0]!.url },
     { name: 'gunicorn', url: servers[1]!.url },
@@ -23,7 +34,26 @@ afterAll(async () => {
 });
 
 async function compare(path: string, concurrency: number): Promise<CompareRun> {
-  const run = await runHopscope(['compare', 'flask-dev', 'gunicorn', '--path', path, '--concurrency', String(concurrency), '--duration', '3s', '--warmup', '500ms', '--port', new URL(stack.hubUrl).port, '--json'], {}, 60_000);
+  const run = await runHopscope(
+    [
+      'compare',
+      'flask-dev',
+      'gunicorn',
+      '--path',
+      path,
+      '--concurrency',
+      String(concurrency),
+      '--duration',
+      '3s',
+      '--warmup',
+      '500ms',
+      '--port',
+      new URL(stack.hubUrl).port,
+      '--json',
+    ],
+    {},
+    60_000,
+  );
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as CompareRun;
 }

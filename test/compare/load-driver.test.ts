@@ -49,7 +49,11 @@ describe('the compare load driver', () => {
   });
 
   it('agrees with wrk on p50 and p99 within 10% on the same workload', async () => {
-    const child = fork(fileURLToPath(new URL('../../bench/trivial-upstream.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, UPSTREAM_DELAY_MS: '50' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('../../bench/trivial-upstream.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, UPSTREAM_DELAY_MS: '50' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     children.push(child);
     const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
     const url = `http://127.0.0.1:${port}/`;
@@ -65,4 +69,3 @@ describe('the compare load driver', () => {
     expect(ceiling).toBeGreaterThan(0);
   });
 });
-

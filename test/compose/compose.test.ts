@@ -6,7 +6,18 @@ import { OPTIONS } from '@hopscope/cli';
 // No Docker engine runs here: check that the compose file agrees with the CLI, the example app and the README.
 const root = new URL('../../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
-  services: Record<string, { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; ports?: string[]; profiles?: string[]; working_dir?: string }>;
+  services: Record<
+    string,
+    {
+      build?: string;
+      image?: string;
+      command?: string[];
+      environment?: Record<string, string>;
+      ports?: string[];
+      profiles?: string[];
+      working_dir?: string;
+    }
+  >;
 };
 const readme = readFileSync(new URL('README.md', root), 'utf8');
 const gunicornConf = readFileSync(new URL('examples/flask/gunicorn.conf.py', root), 'utf8');

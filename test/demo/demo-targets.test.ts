@@ -21,7 +21,9 @@ afterAll(async () => {
 async function appTraces(path: string, count: number): Promise<Trace[]> {
   return vi.waitFor(
     async () => {
-      const traces = (await getJson<Trace[]>(`${hub.url}/api/traces?limit=200`)).filter((t) => t.path === path && t.hops.some((h) => h.hop === 'gateway' && !h.inFlight));
+      const traces = (await getJson<Trace[]>(`${hub.url}/api/traces?limit=200`)).filter(
+        (t) => t.path === path && t.hops.some((h) => h.hop === 'gateway' && !h.inFlight),
+      );
       if (traces.length < count) throw new Error(`${traces.length}/${count} traces`);
       return traces;
     },

@@ -25,11 +25,14 @@ afterAll(async () => {
 });
 
 async function hubHas(predicate: (t: Trace) => boolean): Promise<Trace> {
-  return vi.waitFor(async () => {
-    const trace = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=100`)).find(predicate);
-    if (!trace) throw new Error('not in the hub yet');
-    return trace;
-  }, { timeout: 10_000, interval: 50 });
+  return vi.waitFor(
+    async () => {
+      const trace = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=100`)).find(predicate);
+      if (!trace) throw new Error('not in the hub yet');
+      return trace;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
 }
 
 describe('the live dashboard', () => {
@@ -40,7 +43,9 @@ describe('the live dashboard', () => {
     await row.waitFor();
     await expect.poll(() => row.textContent()).toContain('/items/:id');
     await row.click();
-    await expect.poll(() => page.getByTestId('waterfall-hop').evaluateAll((els) => els.map((e) => e.getAttribute('data-hop')))).toEqual(['proxy', 'server', 'queue', 'gateway', 'route', 'view', 'response']);
+    await expect
+      .poll(() => page.getByTestId('waterfall-hop').evaluateAll((els) => els.map((e) => e.getAttribute('data-hop'))))
+      .toEqual(['proxy', 'server', 'queue', 'gateway', 'route', 'view', 'response']);
     // The worker that served it has a lane in the diagram.
     await page.getByTestId(`lane-${trace.worker}`).waitFor();
   });
@@ -62,7 +67,10 @@ describe('the live dashboard', () => {
       await expect.poll(() => page.getByTestId(`counters-${target}`).textContent(), { timeout: 10_000 }).toMatch(/req\/s[1-9]/);
     }
     // Kept as a test artifact (test-results/, ignored by git); UPDATE_SCREENSHOT=1 refreshes the README's picture.
-    const path = new URL(process.env.UPDATE_SCREENSHOT === '1' ? '../../docs/dashboard.png' : '../../test-results/dashboard.png', import.meta.url).pathname;
+    const path = new URL(
+      process.env.UPDATE_SCREENSHOT === '1' ? '../../docs/dashboard.png' : '../../test-results/dashboard.png',
+      import.meta.url,
+    ).pathname;
     await page.screenshot({ path });
     await Promise.all(clients);
   });
@@ -85,7 +93,31 @@ describe('the live dashboard', () => {
 
   it('renders what comes from spans as text, never as HTML', async () => {
     const evil = '<img src=x onerror=window.__pwned=1>';
-    const body = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: evil, kind: 2, startTimeUnixNano: `${Date.now()}000000`, endTimeUnixNano: `${Date.now() + 5}000000`, attributes: [{ key: 'hopscope.hop', value: { stringValue: 'gateway' } }, { key: 'url.path', value: { stringValue: evil } }] }] }] }] };
+    const body = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: 'ab'.repeat(16),
+                  spanId: 'cd'.repeat(8),
+                  name: evil,
+                  kind: 2,
+                  startTimeUnixNano: `${Date.now()}000000`,
+                  endTimeUnixNano: `${Date.now() + 5}000000`,
+                  attributes: [
+                    { key: 'hopscope.hop', value: { stringValue: 'gateway' } },
+                    { key: 'url.path', value: { stringValue: evil } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     await fetch(stack.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const row = page.locator(`[data-testid=trace-row][data-trace-id="${'ab'.repeat(16)}"]`);
     await row.waitFor();
@@ -102,7 +134,9 @@ describe('the live dashboard', () => {
     await page.getByTestId('send-button').click();
     await expect.poll(() => page.getByTestId('send-result').textContent()).toMatch(/^200 in/);
     const traceId = await page.getByTestId('send-result').getAttribute('data-trace-id');
-    const trace = await hubHas((t) => t.traceId === traceId && t.hops[0]?.hop === 'client' && t.hops.some((h) => h.hop === 'view' && h.measured));
+    const trace = await hubHas(
+      (t) => t.traceId === traceId && t.hops[0]?.hop === 'client' && t.hops.some((h) => h.hop === 'view' && h.measured),
+    );
     expect(trace.hops.map((h) => h.hop)).toEqual(['client', 'proxy', 'server', 'queue', 'gateway', 'route', 'view', 'response']);
     await expect.poll(() => page.getByTestId('waterfall-hop').first().getAttribute('data-hop')).toBe('client');
   });
@@ -138,8 +172,6 @@ describe('the live dashboard', () => {
       await other.close();
     }
   });
-
-
 });
 
 describe('the Compare view', () => {
@@ -152,7 +184,9 @@ describe('the Compare view', () => {
     await page.getByTestId('compare-seconds').fill('2');
     await page.getByTestId('compare-start').click();
     await expect.poll(() => page.getByTestId('compare-status').textContent(), { timeout: 30_000 }).toBe('done');
-    await expect.poll(() => page.getByTestId('compare-sentence').first().textContent()).toMatch(/^workers is [\d.]+× faster than dev at p50/);
+    await expect
+      .poll(() => page.getByTestId('compare-sentence').first().textContent())
+      .toMatch(/^workers is [\d.]+× faster than dev at p50/);
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('compare-histogram').locator('path.histogram-line').count()).toBe(2);
     await expect.poll(() => page.getByTestId('compare-saved-run').count()).toBeGreaterThan(0);

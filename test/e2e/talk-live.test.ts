@@ -40,13 +40,31 @@ describe('talk mode on a live dashboard', () => {
     await record.click();
     await expect.poll(() => record.getAttribute('data-recording')).toBe('true');
     for (let i = 0; i < 3; i++) await request(`${stack.targets[1]!.proxy}/items/${900 + i}`);
-    await expect.poll(async () => Number(/\((\d+) spans\)/.exec((await record.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThanOrEqual(3 * 6); // proxy, server, gateway, route, view, response
+    await expect
+      .poll(async () => Number(/\((\d+) spans\)/.exec((await record.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(3 * 6); // proxy, server, gateway, route, view, response
     await record.click();
     await expect.poll(() => record.getAttribute('data-recording')).toBe('false');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('record-download').click()]);
     const text = await readFile((await download.path())!, 'utf8');
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ attributes: Array<{ key: string; value: { stringValue?: string } }> }> }> }> });
-    const paths = lines.flatMap((l) => l.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.flatMap((span) => span.attributes.filter((a) => a.key === 'url.path').map((a) => a.value.stringValue)))));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            resourceSpans: Array<{
+              scopeSpans: Array<{ spans: Array<{ attributes: Array<{ key: string; value: { stringValue?: string } }> }> }>;
+            }>;
+          },
+      );
+    const paths = lines.flatMap((l) =>
+      l.resourceSpans.flatMap((r) =>
+        r.scopeSpans.flatMap((s) =>
+          s.spans.flatMap((span) => span.attributes.filter((a) => a.key === 'url.path').map((a) => a.value.stringValue)),
+        ),
+      ),
+    );
     expect(paths).toEqual(expect.arrayContaining(['/items/900', '/items/901', '/items/902']));
   });
 
@@ -56,7 +74,9 @@ describe('talk mode on a live dashboard', () => {
     await page.getByTestId('import-file').setInputFiles(file);
     await expect.poll(() => page.getByTestId('connection').textContent()).toBe('replay');
     await expect.poll(() => page.getByTestId('replay-title').textContent()).toBe('from-otel-sdk.jsonl · 2 requests');
-    await expect.poll(() => page.getByTestId('trace-row').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('/imported/2'), expect.stringContaining('/imported/1')]);
+    await expect
+      .poll(() => page.getByTestId('trace-row').allTextContents(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('/imported/2'), expect.stringContaining('/imported/1')]);
     await page.getByTestId('back-to-live').click();
     await expect.poll(() => page.getByTestId('connection').textContent()).toBe('live');
     await expect.poll(() => page.getByTestId('replay-bar').isVisible()).toBe(false);
@@ -82,14 +102,19 @@ describe('hopscope demo --scenario talk in the dashboard', () => {
       // The scenario's first request opens in slow motion and plays hop by hop without a click.
       await expect.poll(() => page.getByTestId('slowmo').isVisible(), { timeout: 15_000 }).toBe(true);
       await expect.poll(() => page.getByTestId('slowmo-title').textContent()).toContain('GET /items/7');
-      await expect.poll(async () => Number(await page.getByTestId('slowmo-caption').getAttribute('data-step')), { timeout: 15_000 }).toBeGreaterThan(1);
+      await expect
+        .poll(async () => Number(await page.getByTestId('slowmo-caption').getAttribute('data-step')), { timeout: 15_000 })
+        .toBeGreaterThan(1);
       const steps: string[] = [];
       await expect
-        .poll(async () => {
-          const step = await caption.getAttribute('data-step');
-          if (step && steps.at(-1) !== step) steps.push(step);
-          return caption.getAttribute('data-done');
-        }, { timeout: 60_000, interval: 100 })
+        .poll(
+          async () => {
+            const step = await caption.getAttribute('data-step');
+            if (step && steps.at(-1) !== step) steps.push(step);
+            return caption.getAttribute('data-done');
+          },
+          { timeout: 60_000, interval: 100 },
+        )
         .toBe('true');
       expect(steps.map(Number)).toEqual([...steps.map(Number)].sort((a, b) => a - b));
       // Later steps hand the diagram back to the live traffic.

@@ -110,7 +110,11 @@ describe('hopscope replay in the dashboard', () => {
     expect(chips).toEqual(expect.arrayContaining(['Gateway (WSGI)', 'Route match', 'View', 'Response']));
     const traceId = await row.getAttribute('data-trace-id');
     const particle = page.locator(`[data-testid=particle][data-trace-id="${traceId}"]`);
-    const state = async () => ({ step: Number(await caption.getAttribute('data-step')), station: await caption.getAttribute('data-station'), drawn: await particle.getAttribute('data-station') });
+    const state = async () => ({
+      step: Number(await caption.getAttribute('data-step')),
+      station: await caption.getAttribute('data-station'),
+      drawn: await particle.getAttribute('data-station'),
+    });
     await expect.poll(state).toEqual({ step: 0, station: 'proxy', drawn: 'proxy' });
     for (let step = 1; step < chips.length; step++) {
       await page.keyboard.press('ArrowRight');
@@ -132,7 +136,10 @@ describe('hopscope replay in the dashboard', () => {
     await expect.poll(() => page.evaluate(() => document.body.dataset.presentation)).toBe('on');
     expect(await page.getByTestId('trace-list').isVisible()).toBe(false);
     expect(await page.getByTestId('speed').isVisible()).toBe(false);
-    const counterSize = await page.locator('[data-testid=counters] dd').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const counterSize = await page
+      .locator('[data-testid=counters] dd')
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     // Twice the normal 1.3rem at least: readable from the back of the room.
     expect(counterSize).toBeGreaterThanOrEqual(42);
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(0, 0, 0)');
@@ -151,7 +158,8 @@ describe('hopscope replay in the dashboard', () => {
     await mkdir(RESULTS, { recursive: true });
     const shot = await page.screenshot();
     await import('node:fs/promises').then((fs) => fs.writeFile(join(RESULTS, 'presentation.png'), shot));
-    if (process.env.UPDATE_SCREENSHOT === '1') await import('node:fs/promises').then((fs) => fs.writeFile(join(DOCS, 'presentation.png'), shot));
+    if (process.env.UPDATE_SCREENSHOT === '1')
+      await import('node:fs/promises').then((fs) => fs.writeFile(join(DOCS, 'presentation.png'), shot));
     await page.keyboard.press('Escape');
     await page.keyboard.press('p');
     await expect.poll(() => page.evaluate(() => document.body.dataset.presentation)).toBe('off');

@@ -28,7 +28,10 @@ const raw = (text: string) => rawExchange(proxy.port, text);
 
 describe('requests that must never reach the app', () => {
   const vectors: Array<[string, string]> = [
-    ['Content-Length and Transfer-Encoding together (smuggling)', 'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n'],
+    [
+      'Content-Length and Transfer-Encoding together (smuggling)',
+      'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n',
+    ],
     ['two different Content-Lengths', 'POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\nabcde'],
     ['Transfer-Encoding where chunked is not last', 'POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n'],
     ['obs-fold (a header continued on the next line)', 'GET /x HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n'],
@@ -54,7 +57,10 @@ describe('malformed upstream responses become 502 and are not forwarded', () => 
   const answers: Array<[string, string]> = [
     ['a bad status line', 'HTTP/1.1 abc Nope\r\nContent-Length: 2\r\n\r\nok'],
     ['conflicting Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk'],
-    ['Transfer-Encoding together with Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'],
+    [
+      'Transfer-Encoding together with Content-Length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+    ],
   ];
   for (const [name, answer] of answers) {
     it(`${name} → 502 upstream_invalid_response`, async () => {
@@ -65,7 +71,9 @@ describe('malformed upstream responses become 502 and are not forwarded', () => 
         const res = await request(`${strict.url}/`);
         expect(res.status).toBe(502);
         expect(res.body).not.toContain('bad');
-        await vi.waitFor(() => expect(sink.endedHop('proxy')?.attributes['error.type']).toMatch(/^upstream_(invalid_response|reset_before_response)$/));
+        await vi.waitFor(() =>
+          expect(sink.endedHop('proxy')?.attributes['error.type']).toMatch(/^upstream_(invalid_response|reset_before_response)$/),
+        );
       } finally {
         await strict.close();
         await upstream.close();

@@ -47,13 +47,21 @@ describe('header capture', () => {
 
   it('captures no header at all by default', async () => {
     const span = await proxied();
-    expect(Object.keys(span.attributes).filter((key) => key.startsWith('http.request.header.') || key.startsWith('http.response.header.'))).toEqual([]);
+    expect(
+      Object.keys(span.attributes).filter((key) => key.startsWith('http.request.header.') || key.startsWith('http.response.header.')),
+    ).toEqual([]);
     expect(JSON.stringify(span)).not.toContain('test-agent/1');
   });
 
   it('--capture-header is repeatable; HOPSCOPE_CAPTURE_HEADERS takes a comma-separated list', () => {
-    expect(parseCliOptions(['up', '--capture-header', 'x-tenant', '--capture-header', 'user-agent'], {}).captureHeaders).toEqual(['x-tenant', 'user-agent']);
-    expect(parseCliOptions(['up'], { HOPSCOPE_CAPTURE_HEADERS: 'x-tenant, user-agent' }).captureHeaders).toEqual(['x-tenant', 'user-agent']);
+    expect(parseCliOptions(['up', '--capture-header', 'x-tenant', '--capture-header', 'user-agent'], {}).captureHeaders).toEqual([
+      'x-tenant',
+      'user-agent',
+    ]);
+    expect(parseCliOptions(['up'], { HOPSCOPE_CAPTURE_HEADERS: 'x-tenant, user-agent' }).captureHeaders).toEqual([
+      'x-tenant',
+      'user-agent',
+    ]);
     expect(parseCliOptions(['up'], {}).captureHeaders).toEqual([]);
   });
 });

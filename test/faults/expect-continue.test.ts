@@ -50,7 +50,10 @@ describe('Expect: 100-continue is answered by the upstream, not by the proxy', (
     expect(server.parentSpanId).toBe(sink.endedHop('proxy', '/upload')!.spanId);
   });
 
-  for (const [status, extra] of [[417, {}], [401, { 'www-authenticate': 'Basic realm="app"' }]] as const) {
+  for (const [status, extra] of [
+    [417, {}],
+    [401, { 'www-authenticate': 'Basic realm="app"' }],
+  ] as const) {
     it(`upstream answers ${status} without 100 → the client gets ${status}, no 100, the body is never sent, the connection closes`, async () => {
       let bodyBytes = 0;
       const up = await upstreamOnContinue((req, res) => {

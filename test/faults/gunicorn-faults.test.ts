@@ -13,7 +13,12 @@ beforeAll(async () => {
   if (missing.length > 0) return;
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   // A 2 s worker timeout instead of 30 s, so the test sees WORKER TIMEOUT quickly.
-  gunicorn = await startGunicorn({ otlpEndpoint: otlpBase(stack.otlpUrl), serviceName: 'gunicorn', workers: 2, env: { GUNICORN_TIMEOUT: '2', ALLOW_CRASH: '1' } });
+  gunicorn = await startGunicorn({
+    otlpEndpoint: otlpBase(stack.otlpUrl),
+    serviceName: 'gunicorn',
+    workers: 2,
+    env: { GUNICORN_TIMEOUT: '2', ALLOW_CRASH: '1' },
+  });
   const [info] = await stack.addTargets([{ name: 'gunicorn', url: gunicorn.url }]);
   proxy = info!.proxy;
 }, 60_000);
@@ -23,11 +28,14 @@ afterAll(async () => {
 });
 
 async function proxyTrace(path: string): Promise<Trace> {
-  return vi.waitFor(async () => {
-    const trace = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=50`)).find((t) => t.path === path && !t.inFlight);
-    if (!trace) throw new Error('not finished yet');
-    return trace;
-  }, { timeout: 15_000, interval: 100 });
+  return vi.waitFor(
+    async () => {
+      const trace = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=50`)).find((t) => t.path === path && !t.inFlight);
+      if (!trace) throw new Error('not finished yet');
+      return trace;
+    },
+    { timeout: 15_000, interval: 100 },
+  );
 }
 
 describe.skipIf(missing.length > 0)('Gunicorn faults through the proxy', () => {

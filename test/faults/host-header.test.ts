@@ -40,7 +40,10 @@ describe('Host header policy', () => {
 
   it('a WebSocket upgrade with a foreign Host is refused before the app is dialled', async () => {
     const { proxy, seen } = await setup();
-    const answer = await raw(proxy.port, 'GET /ws HTTP/1.1\r\nHost: attacker.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    const answer = await raw(
+      proxy.port,
+      'GET /ws HTTP/1.1\r\nHost: attacker.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 403 /);
     expect(seen).toEqual([]);
   });

@@ -70,7 +70,9 @@ async function idle(pid: number): Promise<void> {
     last = now;
     return quiet;
   };
-  await expect.poll(quietPolls, { interval: 50, timeout: 10_000, message: 'the proxy process never went idle after the warm-up' }).toBeGreaterThanOrEqual(3);
+  await expect
+    .poll(quietPolls, { interval: 50, timeout: 10_000, message: 'the proxy process never went idle after the warm-up' })
+    .toBeGreaterThanOrEqual(3);
 }
 
 function rssBytes(pid: number): number {
@@ -146,7 +148,9 @@ describe('large bodies stream through the proxy in bounded memory', () => {
     const baseline = rssBytes(child.pid!);
     const { peak, result } = await peakRssDuring(child.pid!, () => upload(`${url}/upload`, TOTAL));
     expect(result).toBe(String(TOTAL));
-    console.log(`100 MiB upload: proxy RSS baseline ${(baseline / MIB).toFixed(1)} MiB, peak ${(peak / MIB).toFixed(1)} MiB, growth ${((peak - baseline) / MIB).toFixed(1)} MiB`);
+    console.log(
+      `100 MiB upload: proxy RSS baseline ${(baseline / MIB).toFixed(1)} MiB, peak ${(peak / MIB).toFixed(1)} MiB, growth ${((peak - baseline) / MIB).toFixed(1)} MiB`,
+    );
     expect(peak - baseline).toBeLessThan(LIMIT);
   });
 
@@ -163,7 +167,9 @@ describe('large bodies stream through the proxy in bounded memory', () => {
     const baseline = rssBytes(child.pid!);
     const { peak, result } = await peakRssDuring(child.pid!, () => download(`${url}/file?bytes=${TOTAL}`));
     expect(result).toBe(TOTAL);
-    console.log(`100 MiB download: proxy RSS baseline ${(baseline / MIB).toFixed(1)} MiB, peak ${(peak / MIB).toFixed(1)} MiB, growth ${((peak - baseline) / MIB).toFixed(1)} MiB`);
+    console.log(
+      `100 MiB download: proxy RSS baseline ${(baseline / MIB).toFixed(1)} MiB, peak ${(peak / MIB).toFixed(1)} MiB, growth ${((peak - baseline) / MIB).toFixed(1)} MiB`,
+    );
     expect(peak - baseline).toBeLessThan(LIMIT);
   });
 });

@@ -94,7 +94,11 @@ describe('proxy faults end as the right status and an error span', () => {
       });
     });
     const { proxy } = await proxyTo(up.url);
-    const res = await request(`${proxy.url}/orders`, { method: 'POST', body: 'x'.repeat(10_000), headers: { 'content-type': 'text/plain' } });
+    const res = await request(`${proxy.url}/orders`, {
+      method: 'POST',
+      body: 'x'.repeat(10_000),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(503);
     expect(received).toHaveLength(10_000);
     expect(attempts).toBe(1);
@@ -130,7 +134,9 @@ describe('proxy faults end as the right status and an error span', () => {
       res.end('ok');
     });
     const { proxy } = await proxyTo(up.url);
-    await request(`${proxy.url}/`, { headers: { connection: 'keep-alive, x-secret-hop, x-forwarded-for', 'x-secret-hop': '1', 'x-forwarded-for': '203.0.113.9' } });
+    await request(`${proxy.url}/`, {
+      headers: { connection: 'keep-alive, x-secret-hop, x-forwarded-for', 'x-secret-hop': '1', 'x-forwarded-for': '203.0.113.9' },
+    });
     expect(seen['x-secret-hop']).toBeUndefined();
     expect(seen['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen.via).toMatch(/^1\.1 hopscope-/);

@@ -43,7 +43,9 @@ describe('soak (CI size)', () => {
     expect(stats.hub.tracesEvicted).toBeGreaterThanOrEqual(REQUESTS + 2_000 - MAX_TRACES);
     expect(stats.hub.spansDropped).toBe(0);
     // No GC on demand in vitest workers: a generous bound that a per-request leak (20,000 × even 4 KiB) would still exceed.
-    console.log(`soak: ${run.sent} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, heap ${(heapBefore / MIB).toFixed(1)} → ${(heapAfter / MIB).toFixed(1)} MiB`);
+    console.log(
+      `soak: ${run.sent} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, heap ${(heapBefore / MIB).toFixed(1)} → ${(heapAfter / MIB).toFixed(1)} MiB`,
+    );
     expect(heapAfter - heapBefore).toBeLessThan(64 * MIB);
   });
 });

@@ -96,7 +96,9 @@ describe('WebSocket upgrades through the proxy', () => {
   it('does not forward other upgrade tokens (h2c): the request is served as plain HTTP', async () => {
     const up = await echoUpstream();
     const { proxy } = await proxyTo(up.url);
-    const res = await request(`${proxy.url}/plain`, { headers: { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' } });
+    const res = await request(`${proxy.url}/plain`, {
+      headers: { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toBe('plain');
     expect(up.seen[0]!.upgrade).toBeUndefined();

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { missingPythonPrerequisites, startFlaskDevServer, startGunicorn, startHopscope, otlpBase, type PythonServer, type RunningHopscope } from '@hopscope/cli';
+import {
+  missingPythonPrerequisites,
+  startFlaskDevServer,
+  startGunicorn,
+  startHopscope,
+  otlpBase,
+  type PythonServer,
+  type RunningHopscope,
+} from '@hopscope/cli';
 import type { Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { closedPort } from '../support/upstream';
@@ -36,7 +44,11 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-async function traceOf(target: string, path: string, ready: (t: Trace) => boolean = (t) => t.hops.some((h) => h.hop === 'view' && h.measured)): Promise<Trace> {
+async function traceOf(
+  target: string,
+  path: string,
+  ready: (t: Trace) => boolean = (t) => t.hops.some((h) => h.hop === 'view' && h.measured),
+): Promise<Trace> {
   return vi.waitFor(
     async () => {
       const traces = await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=${target}`);
@@ -80,21 +92,31 @@ describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? `
 
   it('gunicorn -w 4 spreads concurrent CPU-bound requests over several worker pids', async () => {
     await Promise.all([1, 2, 3, 4].map((n) => request(`${proxy['gunicorn']}/cpu?ms=300&n=${n}`)));
-    const traces = await vi.waitFor(async () => {
-      const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=gunicorn`)).filter((t) => t.path === '/cpu' && t.worker);
-      if (all.length < 4) throw new Error('not yet');
-      return all;
-    }, { timeout: 15_000, interval: 100 });
+    const traces = await vi.waitFor(
+      async () => {
+        const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=gunicorn`)).filter(
+          (t) => t.path === '/cpu' && t.worker,
+        );
+        if (all.length < 4) throw new Error('not yet');
+        return all;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     expect(new Set(traces.map((t) => t.worker)).size).toBeGreaterThanOrEqual(3);
   });
 
   it('the threaded dev server overlaps sleeping requests (I/O-bound)', async () => {
     await Promise.all([1, 2, 3].map((n) => request(`${proxy['flask-dev']}/slow?ms=400&n=${n}`)));
-    const traces = await vi.waitFor(async () => {
-      const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=flask-dev`)).filter((t) => t.path === '/slow' && t.hops.some((h) => h.hop === 'view' && h.measured));
-      if (all.length < 3) throw new Error('not yet');
-      return all;
-    }, { timeout: 15_000, interval: 100 });
+    const traces = await vi.waitFor(
+      async () => {
+        const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=200&target=flask-dev`)).filter(
+          (t) => t.path === '/slow' && t.hops.some((h) => h.hop === 'view' && h.measured),
+        );
+        if (all.length < 3) throw new Error('not yet');
+        return all;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     const views = traces.map((t) => t.hops.find((h) => h.hop === 'view')!);
     const latestStart = Math.max(...views.map((v) => v.start));
     const earliestEnd = Math.min(...views.map((v) => v.start + v.duration));
@@ -113,7 +135,10 @@ describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? `
     const offline = await startGunicorn({ otlpEndpoint: `http://127.0.0.1:${await closedPort()}`, serviceName: 'offline', workers: 1 });
     try {
       for (let i = 0; i < 5; i++) expect((await request(`${offline.url}/items/${i}`)).status).toBe(200);
-      await vi.waitFor(() => expect(offline.log()).toMatch(/hopscope_wsgi\[\d+\]: cannot export spans to .*; \d+ spans dropped so far/), { timeout: 10_000, interval: 100 });
+      await vi.waitFor(() => expect(offline.log()).toMatch(/hopscope_wsgi\[\d+\]: cannot export spans to .*; \d+ spans dropped so far/), {
+        timeout: 10_000,
+        interval: 100,
+      });
     } finally {
       await offline.stop();
     }
@@ -124,11 +149,16 @@ describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? `
     servers.push(single);
     const [info] = await stack.addTargets([{ name: 'single', url: single.url }]);
     await Promise.all(Array.from({ length: 8 }, (_, n) => request(`${info!.proxy}/slow?ms=100&n=${n}`)));
-    const traces = await vi.waitFor(async () => {
-      const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=50&target=single`)).filter((t) => t.hops.some((h) => h.hop === 'queue'));
-      if (all.length < 8) throw new Error(`${all.length}/8 traces with a queue hop`);
-      return all;
-    }, { timeout: 15_000, interval: 100 });
+    const traces = await vi.waitFor(
+      async () => {
+        const all = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?limit=50&target=single`)).filter((t) =>
+          t.hops.some((h) => h.hop === 'queue'),
+        );
+        if (all.length < 8) throw new Error(`${all.length}/8 traces with a queue hop`);
+        return all;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     const queues = traces.map((t) => t.hops.find((h) => h.hop === 'queue')!.duration).sort((a, b) => a - b);
     for (let i = 1; i < queues.length; i++) expect(queues[i]! - queues[i - 1]!).toBeGreaterThan(80);
     expect(queues.at(-1)!).toBeGreaterThan(7 * 90);
@@ -136,9 +166,14 @@ describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? `
 
   it('the dashboard API reports gunicorn workers separately', async () => {
     await Promise.all([1, 2, 3, 4].map((n) => request(`${proxy['gunicorn']}/cpu?ms=200&stats=${n}`)));
-    await vi.waitFor(async () => {
-      const stats = await getJson<{ targets: Record<string, { workers: Record<string, { requests: number }> }> }>(`${stack.hubUrl}/api/stats?target=gunicorn`);
-      expect(Object.keys(stats.targets.gunicorn!.workers).length).toBeGreaterThanOrEqual(2);
-    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const stats = await getJson<{ targets: Record<string, { workers: Record<string, { requests: number }> }> }>(
+          `${stack.hubUrl}/api/stats?target=gunicorn`,
+        );
+        expect(Object.keys(stats.targets.gunicorn!.workers).length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 });

@@ -48,10 +48,24 @@ function post(url: string, body: Buffer, headers: http.OutgoingHttpHeaders): Pro
 function exportJson(path: string): Buffer {
   const now = Date.now();
   const span = {
-    traceId: 'b0'.repeat(16), spanId: 'c1'.repeat(8), name: 'GET', kind: 2, startTimeUnixNano: `${now}000000`, endTimeUnixNano: `${now + 2}000000`,
-    attributes: [{ key: 'hopscope.hop', value: { stringValue: 'gateway' } }, { key: 'url.path', value: { stringValue: path } }],
+    traceId: 'b0'.repeat(16),
+    spanId: 'c1'.repeat(8),
+    name: 'GET',
+    kind: 2,
+    startTimeUnixNano: `${now}000000`,
+    endTimeUnixNano: `${now + 2}000000`,
+    attributes: [
+      { key: 'hopscope.hop', value: { stringValue: 'gateway' } },
+      { key: 'url.path', value: { stringValue: path } },
+    ],
   };
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bomb' } }] }, scopeSpans: [{ spans: [span] }] }] }));
+  return Buffer.from(
+    JSON.stringify({
+      resourceSpans: [
+        { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bomb' } }] }, scopeSpans: [{ spans: [span] }] },
+      ],
+    }),
+  );
 }
 
 describe('a gzip decompression bomb (1 GiB inflated)', () => {
@@ -70,7 +84,9 @@ describe('a gzip decompression bomb (1 GiB inflated)', () => {
     // VmHWM catches a spike between samples; when it did not move, the peak was below the old high-water mark.
     const peak = peakAfter > peakBefore ? peakAfter : sampled;
     const growth = peak - baseline;
-    console.log(`hub RSS baseline ${(baseline / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB, growth ${(growth / MiB).toFixed(1)} MiB for a ${(bomb.length / MiB).toFixed(2)} MiB gzip of 1 GiB`);
+    console.log(
+      `hub RSS baseline ${(baseline / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB, growth ${(growth / MiB).toFixed(1)} MiB for a ${(bomb.length / MiB).toFixed(2)} MiB gzip of 1 GiB`,
+    );
 
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error).toBe('HOPSCOPE_HUB_TOO_LARGE');

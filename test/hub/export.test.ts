@@ -17,14 +17,23 @@ describe('exporting every span to an external OTLP backend (OTEL_EXPORTER_OTLP_E
     cleanups.push(() => backend.close());
     const app = await startUpstream((_req, res) => res.end('hello'));
     cleanups.push(app.close);
-    const stack: RunningHopscope = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [{ name: 'app', url: app.url }], exportEndpoint: backend.otlpUrl.replace(/\/v1\/traces$/, '') });
+    const stack: RunningHopscope = await startHopscope({
+      port: 0,
+      otlpPort: 0,
+      proxyPort: 0,
+      targets: [{ name: 'app', url: app.url }],
+      exportEndpoint: backend.otlpUrl.replace(/\/v1\/traces$/, ''),
+    });
     cleanups.push(() => stack.close());
     await request(`${stack.targets[0]!.proxy}/exported`);
-    const exported = await vi.waitFor(async () => {
-      const trace = (await getJson<Trace[]>(`${backend.url}/api/traces`)).find((t) => t.path === '/exported');
-      if (!trace) throw new Error('not exported yet');
-      return trace;
-    }, { timeout: 10_000, interval: 100 });
+    const exported = await vi.waitFor(
+      async () => {
+        const trace = (await getJson<Trace[]>(`${backend.url}/api/traces`)).find((t) => t.path === '/exported');
+        if (!trace) throw new Error('not exported yet');
+        return trace;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(exported.hops.map((h) => h.hop)).toEqual(['proxy', 'server']);
     const local = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces`)).find((t) => t.path === '/exported')!;
     expect(exported.traceId).toBe(local.traceId);

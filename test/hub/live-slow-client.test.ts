@@ -25,9 +25,22 @@ let traceCounter = 0;
 function finishedTrace(path: string): SpanRecord {
   const now = Date.now();
   return {
-    traceId: (++traceCounter).toString(16).padStart(32, 'a'), spanId: 'b'.repeat(16), name: 'GET', kind: 'server', startMs: now - 3, endMs: now,
-    attributes: { 'hopscope.hop': 'proxy', 'hopscope.target': 'app', 'url.path': path, 'http.response.status_code': 200, 'app.padding': PADDING },
-    resource: {}, status: { code: 'unset' }, events: [],
+    traceId: (++traceCounter).toString(16).padStart(32, 'a'),
+    spanId: 'b'.repeat(16),
+    name: 'GET',
+    kind: 'server',
+    startMs: now - 3,
+    endMs: now,
+    attributes: {
+      'hopscope.hop': 'proxy',
+      'hopscope.target': 'app',
+      'url.path': path,
+      'http.response.status_code': 200,
+      'app.padding': PADDING,
+    },
+    resource: {},
+    status: { code: 'unset' },
+    events: [],
   };
 }
 
@@ -57,7 +70,10 @@ describe('a dashboard client that stops reading', () => {
     const started = Date.now();
     let round = 0;
     while ((await liveDropped()) === 0) {
-      expect(round < MAX_ROUNDS && Date.now() - started < DEADLINE_MS, `no live message dropped after ${round} rounds of ${PER_ROUND} traces`).toBe(true);
+      expect(
+        round < MAX_ROUNDS && Date.now() - started < DEADLINE_MS,
+        `no live message dropped after ${round} rounds of ${PER_ROUND} traces`,
+      ).toBe(true);
       for (let i = 0; i < PER_ROUND; i++) hub.sink.spanEnded(finishedTrace(`/r${round}-${i}`));
       // Every round reaches the reading client while the other one sits on its buffer.
       const last = `/r${round}-${PER_ROUND - 1}`;

@@ -12,8 +12,16 @@ beforeAll(async () => {
 afterAll(async () => hub?.close());
 
 const span = (spanId: string, hop: string, start: number, end?: number): SpanRecord => ({
-  traceId: 'ef'.repeat(16), spanId, name: hop, kind: hop === 'proxy' ? 'server' : 'client', startMs: start, ...(end === undefined ? {} : { endMs: end }),
-  attributes: { 'hopscope.hop': hop, 'hopscope.target': 'app', 'url.path': '/live' }, resource: {}, status: { code: 'unset' }, events: [],
+  traceId: 'ef'.repeat(16),
+  spanId,
+  name: hop,
+  kind: hop === 'proxy' ? 'server' : 'client',
+  startMs: start,
+  ...(end === undefined ? {} : { endMs: end }),
+  attributes: { 'hopscope.hop': hop, 'hopscope.target': 'app', 'url.path': '/live' },
+  resource: {},
+  status: { code: 'unset' },
+  events: [],
 });
 
 describe('live stream /api/live', () => {
@@ -33,7 +41,9 @@ describe('live stream /api/live', () => {
     await vi.waitFor(() => expect(messages.some((m) => m.type === 'trace' && m.trace.inFlight)).toBe(true));
     hub.sink.spanEnded({ ...proxy, endMs: now + 5 });
     await vi.waitFor(() => expect(messages.some((m) => m.type === 'trace' && !m.trace.inFlight && m.trace.duration === 5)).toBe(true));
-    await vi.waitFor(() => expect(messages.some((m) => m.type === 'stats' && m.stats.targets.app !== undefined)).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(messages.some((m) => m.type === 'stats' && m.stats.targets.app !== undefined)).toBe(true), {
+      timeout: 5_000,
+    });
     ws.close();
   });
 

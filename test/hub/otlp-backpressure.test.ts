@@ -19,7 +19,12 @@ function exportOfSize(path: string, size: number): Buffer {
     JSON.stringify({
       resourceSpans: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'drip' } }, { key: 'pad', value: { stringValue: pad } }] },
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: 'drip' } },
+              { key: 'pad', value: { stringValue: pad } },
+            ],
+          },
           scopeSpans: [
             {
               spans: [
@@ -30,7 +35,10 @@ function exportOfSize(path: string, size: number): Buffer {
                   kind: 2,
                   startTimeUnixNano: `${Date.now()}000000`,
                   endTimeUnixNano: `${Date.now() + 3}000000`,
-                  attributes: [{ key: 'hopscope.hop', value: { stringValue: 'gateway' } }, { key: 'url.path', value: { stringValue: path } }],
+                  attributes: [
+                    { key: 'hopscope.hop', value: { stringValue: 'gateway' } },
+                    { key: 'url.path', value: { stringValue: path } },
+                  ],
                 },
               ],
             },
@@ -58,11 +66,25 @@ function drip(url: string, body: Buffer, sendFirst: number) {
   const answer = new Promise<Answer>((resolve) => (answered = resolve));
   let entered!: () => void;
   const continued = new Promise<void>((resolve) => (entered = resolve));
-  const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length, expect: '100-continue' } }, (res) => {
-    let text = '';
-    res.on('data', (d: Buffer) => (text += d));
-    res.on('end', () => answered({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], error: text ? (JSON.parse(text) as { error?: string }).error : undefined }));
-  });
+  const req = http.request(
+    url,
+    {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': body.length, expect: '100-continue' },
+    },
+    (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d));
+      res.on('end', () =>
+        answered({
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'],
+          error: text ? (JSON.parse(text) as { error?: string }).error : undefined,
+        }),
+      );
+    },
+  );
   req.on('continue', () => {
     req.write(body.subarray(0, sendFirst));
     entered();
@@ -76,7 +98,11 @@ function drip(url: string, body: Buffer, sendFirst: number) {
 async function post(url: string, body: Buffer): Promise<Answer> {
   const res = await fetch(url, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json' } });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, error: text ? (JSON.parse(text) as { error?: string }).error : undefined };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after') ?? undefined,
+    error: text ? (JSON.parse(text) as { error?: string }).error : undefined,
+  };
 }
 
 async function stored(path: string): Promise<Trace> {

@@ -22,7 +22,10 @@ function sdkSpans(path: string): ReadableSpan[] {
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('test');
-  const gateway = tracer.startSpan('GET /items', { kind: 1, attributes: { 'hopscope.hop': 'gateway', 'url.path': path, 'http.request.method': 'GET' } });
+  const gateway = tracer.startSpan('GET /items', {
+    kind: 1,
+    attributes: { 'hopscope.hop': 'gateway', 'url.path': path, 'http.request.method': 'GET' },
+  });
   const view = tracer.startSpan('view', { attributes: { 'hopscope.hop': 'view' } }, otelTrace.setSpan(context.active(), gateway));
   view.recordException(new TypeError('boom <script>'));
   view.setStatus({ code: SpanStatusCode.ERROR });
@@ -107,7 +110,11 @@ describe('hub security', () => {
   it('refuses foreign Host headers (DNS rebinding) and foreign Origins on state-changing requests', async () => {
     const foreignHost = await request(`${hub.url}/api/traces`, { headers: { host: 'attacker.example' } });
     expect(foreignHost.status).toBe(403);
-    const foreignOrigin = await request(`${hub.url}/v1/traces`, { method: 'POST', headers: { origin: 'http://attacker.example', 'content-type': 'application/json' }, body: '{}' });
+    const foreignOrigin = await request(`${hub.url}/v1/traces`, {
+      method: 'POST',
+      headers: { origin: 'http://attacker.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(foreignOrigin.status).toBe(403);
     expect(foreignOrigin.headers['access-control-allow-origin']).toBeUndefined();
     expect((await request(`${hub.url}/api/targets`)).status).toBe(200);

@@ -20,10 +20,22 @@ afterEach(() => {
 function exportJson(path: string): string {
   const now = Date.now();
   const span = {
-    traceId: 'd4'.repeat(16), spanId: 'e5'.repeat(8), name: 'GET', kind: 2, startTimeUnixNano: `${now}000000`, endTimeUnixNano: `${now + 2}000000`,
-    attributes: [{ key: 'hopscope.hop', value: { stringValue: 'gateway' } }, { key: 'url.path', value: { stringValue: path } }],
+    traceId: 'd4'.repeat(16),
+    spanId: 'e5'.repeat(8),
+    name: 'GET',
+    kind: 2,
+    startTimeUnixNano: `${now}000000`,
+    endTimeUnixNano: `${now + 2}000000`,
+    attributes: [
+      { key: 'hopscope.hop', value: { stringValue: 'gateway' } },
+      { key: 'url.path', value: { stringValue: path } },
+    ],
   };
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tok' } }] }, scopeSpans: [{ spans: [span] }] }] });
+  return JSON.stringify({
+    resourceSpans: [
+      { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'tok' } }] }, scopeSpans: [{ spans: [span] }] },
+    ],
+  });
 }
 
 async function storedPaths(): Promise<string[]> {
@@ -41,7 +53,15 @@ describe('the OTLP port when the hub has a token', () => {
     expect(JSON.parse(none.body).error).toBe('HOPSCOPE_HUB_UNAUTHORIZED');
     expect((await post('/wrong-token', { authorization: 'Bearer nope' })).status).toBe(401);
     // The query-string token of the dashboard does not open the OTLP port: apps send a header.
-    expect((await request(`${hub.otlpUrl}?token=${TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportJson('/query-token') })).status).toBe(401);
+    expect(
+      (
+        await request(`${hub.otlpUrl}?token=${TOKEN}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: exportJson('/query-token'),
+        })
+      ).status,
+    ).toBe(401);
 
     expect((await post('/with-token', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     await vi.waitFor(async () => expect(await storedPaths()).toContain('/with-token'));
@@ -52,7 +72,10 @@ describe('the OTLP port when the hub has a token', () => {
   it('accepts the real OpenTelemetry SDK configured the standard way: OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN', async () => {
     process.env.OTEL_EXPORTER_OTLP_HEADERS = `authorization=Bearer%20${TOKEN}`;
     const exporter = new OTLPTraceExporter({ url: hub.otlpUrl });
-    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'sdk' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'sdk' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const span = provider.getTracer('t').startSpan('GET', { attributes: { 'hopscope.hop': 'gateway', 'url.path': '/sdk-with-header' } });
     span.end();
     await provider.forceFlush();

@@ -41,7 +41,10 @@ describe('request → proxy → demo target → hub', () => {
       const res = await request(`${proxyOf(target)}/items/7`);
       expect(res.status).toBe(200);
       expect(res.body).toContain('7');
-      const trace = await traceFor(undefined, (t) => t.target === target && t.path === '/items/7' && !t.inFlight && t.hops.some((h) => h.hop === 'view' && h.measured));
+      const trace = await traceFor(
+        undefined,
+        (t) => t.target === target && t.path === '/items/7' && !t.inFlight && t.hops.some((h) => h.hop === 'view' && h.measured),
+      );
       expect(trace.route).toBe('/items/:id');
       expect(trace.status).toBe(200);
       expect(trace.method).toBe('GET');

@@ -38,7 +38,9 @@ describe('hopscope export FILE', () => {
   it('writes one file that references no other file and may load nothing', () => {
     const markup = markupOutsideCode(html);
     // Elements that load something (links the user clicks, <a href>, load nothing by themselves).
-    const refs = [...markup.matchAll(/<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\s(?:src|href|data)\s*=\s*["']?([^"'\s>]+)/g)].map((m) => m[1]);
+    const refs = [
+      ...markup.matchAll(/<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\s(?:src|href|data)\s*=\s*["']?([^"'\s>]+)/g),
+    ].map((m) => m[1]);
     expect(refs.filter((ref) => !ref!.startsWith('data:'))).toEqual([]);
     expect(refs.length).toBeGreaterThan(0);
     expect(markup).toContain(`content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`);
@@ -97,7 +99,11 @@ describe('GET /api/export.html', () => {
   it("exports the live hub's window when nothing was recorded, as an attachment", async () => {
     const hub = await createHub({ port: 0, otlpPort: null, uiDir: join(import.meta.dirname, '../../ui/dist') });
     try {
-      await request(`${hub.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otelJson(sdkSpans('/live')) });
+      await request(`${hub.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: otelJson(sdkSpans('/live')),
+      });
       const res = await request(`${hub.url}/api/export.html`);
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).toBe('attachment; filename="hopscope-recording.html"');

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(async () => running?.close());
 
-const postJson = (path: string, body: string) => request(running.hubUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const postJson = (path: string, body: string) =>
+  request(running.hubUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 describe('POST /api/import', () => {
   it('turns an export from the official OpenTelemetry JS JSON serializer into a Recording, without storing it', async () => {
@@ -19,7 +20,9 @@ describe('POST /api/import', () => {
     expect(res.status).toBe(200);
     const recording = parseRecording(JSON.parse(res.body));
     expect(recording?.title).toBe('shop.json');
-    expect(recording?.traces.map((t) => [t.path, t.worker, t.hops.map((h) => h.hop)])).toEqual([['/imported', '4242', ['gateway', 'view']]]);
+    expect(recording?.traces.map((t) => [t.path, t.worker, t.hops.map((h) => h.hop)])).toEqual([
+      ['/imported', '4242', ['gateway', 'view']],
+    ]);
     expect(res.body).not.toContain('Bearer secret');
     const live = await getJson<Trace[]>(`${running.hubUrl}/api/traces?limit=1000`);
     expect(live.some((t) => t.path === '/imported')).toBe(false);
@@ -42,7 +45,10 @@ describe('POST /api/import', () => {
   });
 
   it('names the element that is not OTLP, and the hub keeps serving', async () => {
-    const res = await postJson('/api/import', `[${otelJson(sdkSpans('/ok'))}, {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":7}]}]}]}]`);
+    const res = await postJson(
+      '/api/import',
+      `[${otelJson(sdkSpans('/ok'))}, {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":7}]}]}]}]`,
+    );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ error: 'HOPSCOPE_HUB_BAD_OTLP', message: expect.stringContaining('element 1') });
     const notJson = await postJson('/api/import', '{"resourceSpans": [');
@@ -72,7 +78,10 @@ describe('the Record button API', () => {
     expect(download.status).toBe(200);
     expect(download.headers['content-type']).toContain('application/x-ndjson');
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="hopscope-\d{8}-\d{6}\.jsonl"$/);
-    const spans = download.body.split('\n').filter(Boolean).flatMap((line) => decodeExportRequestJson(line));
+    const spans = download.body
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => decodeExportRequestJson(line));
     expect(spans.length).toBe(stopped.spans);
     const paths = buildRecording(spans, 'x').traces.map((t) => `${t.target} ${t.path}`);
     expect(paths.sort()).toEqual(['dev /items/11', 'workers /items/12']);

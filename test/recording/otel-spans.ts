@@ -14,8 +14,21 @@ export function sdkSpans(path: string, name = `GET ${path}`, startMs = Date.now(
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('test');
-  const gateway = tracer.startSpan(name, { kind: 1, startTime: startMs, attributes: { 'hopscope.hop': 'gateway', 'url.path': path, 'http.request.method': 'GET', 'http.request.header.authorization': 'Bearer secret' } });
-  const view = tracer.startSpan('view', { startTime: startMs + 0.5, attributes: { 'hopscope.hop': 'view' } }, otelTrace.setSpan(context.active(), gateway));
+  const gateway = tracer.startSpan(name, {
+    kind: 1,
+    startTime: startMs,
+    attributes: {
+      'hopscope.hop': 'gateway',
+      'url.path': path,
+      'http.request.method': 'GET',
+      'http.request.header.authorization': 'Bearer secret',
+    },
+  });
+  const view = tracer.startSpan(
+    'view',
+    { startTime: startMs + 0.5, attributes: { 'hopscope.hop': 'view' } },
+    otelTrace.setSpan(context.active(), gateway),
+  );
   view.end();
   gateway.setAttribute('http.response.status_code', 200);
   gateway.end();

@@ -31,7 +31,18 @@ function expectSameTimings(a: Trace[], b: Trace[]): void {
 /** A finished proxy span, enough to make the recorder write a full batch. */
 function sdkRecord(i: number): SpanRecord {
   const id = i.toString(16).padStart(16, '0');
-  return { traceId: id.repeat(2), spanId: id, name: 'GET', kind: 'server', startMs: 1, endMs: 2, attributes: { 'hopscope.hop': 'proxy', 'url.path': `/batch-${i}` }, resource: {}, status: { code: 'unset' }, events: [] };
+  return {
+    traceId: id.repeat(2),
+    spanId: id,
+    name: 'GET',
+    kind: 'server',
+    startMs: 1,
+    endMs: 2,
+    attributes: { 'hopscope.hop': 'proxy', 'url.path': `/batch-${i}` },
+    resource: {},
+    status: { code: 'unset' },
+    events: [],
+  };
 }
 
 async function replay(file: string) {
@@ -81,7 +92,11 @@ describe('--record FILE and secrets', () => {
     const secretFile = join(dir, 'secrets.jsonl');
     const hub = await createHub({ port: 0, otlpPort: null, recordFile: secretFile });
     try {
-      const res = await request(`${hub.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otelJson(sdkSpans('/login?password=hunter2')) });
+      const res = await request(`${hub.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: otelJson(sdkSpans('/login?password=hunter2')),
+      });
       expect(res.status).toBe(200);
     } finally {
       await hub.close();
@@ -100,7 +115,11 @@ describe('--record FILE that cannot be written', () => {
     const hub = await createHub({ port: 0, otlpPort: null, recordFile: dir });
     try {
       for (const path of ['/one', '/two']) {
-        const res = await request(`${hub.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otelJson(sdkSpans(path)) });
+        const res = await request(`${hub.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: otelJson(sdkSpans(path)),
+        });
         expect(res.status).toBe(200);
       }
       await vi.waitFor(() => expect(errors).toHaveBeenCalled());
@@ -126,7 +145,8 @@ describe('hopscope replay FILE', () => {
       expect(recording.traces.length).toBeGreaterThanOrEqual(30);
       const starts = recording.traces.map((t) => t.start);
       expect(starts).toEqual([...starts].sort((a, b) => a - b));
-      for (const trace of recording.traces) expect(trace.hops.map((h) => h.hop).slice(0, 4)).toEqual(['proxy', 'server', 'queue', 'gateway']);
+      for (const trace of recording.traces)
+        expect(trace.hops.map((h) => h.hop).slice(0, 4)).toEqual(['proxy', 'server', 'queue', 'gateway']);
       expect(recording.traces.some((t) => t.path === '/error' && t.status === 500)).toBe(true);
       // Replay serves the file, not a live session: no proxies, an empty live window.
       expect(await getJson<unknown[]>(`${hub.url}/api/targets`)).toEqual([]);

@@ -11,7 +11,12 @@ let running: RunningHopscope;
 const log: string[] = [];
 beforeAll(async () => {
   // 0.05: the ~35 s talk runs in under 2 s; every burst is still bounded by count.
-  running = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, scenario: { name: 'talk', timeScale: 0.05, log: (line) => log.push(line) } });
+  running = await startHopscope({
+    port: 0,
+    otlpPort: 0,
+    proxyPort: 0,
+    scenario: { name: 'talk', timeScale: 0.05, log: (line) => log.push(line) },
+  });
 });
 afterAll(async () => running?.close());
 
@@ -34,7 +39,12 @@ describe('hopscope demo --scenario talk', () => {
     } finally {
       ws.close();
     }
-    expect(steps.map((s) => [s.step, s.steps])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(steps.map((s) => [s.step, s.steps])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
     expect(steps[2]!.caption).toContain('one by one');
     expect(log.filter((line) => line.startsWith('[')).map((line) => line.slice(0, 5))).toEqual(['[1/4]', '[2/4]', '[3/4]', '[4/4]']);
 
@@ -47,7 +57,8 @@ describe('hopscope demo --scenario talk', () => {
     // Step 3, the CPU-bound burst on both targets: dev makes requests wait in line, the workers do not.
     const cpu = await vi.waitFor(async () => {
       const traces = (await getJson<Trace[]>(`${running.hubUrl}/api/traces?limit=1000`)).filter((t) => t.path === '/cpu' && !t.inFlight);
-      const queue = (target: string) => traces.filter((t) => t.target === target).map((t) => t.hops.find((h) => h.hop === 'queue')?.duration ?? NaN);
+      const queue = (target: string) =>
+        traces.filter((t) => t.target === target).map((t) => t.hops.find((h) => h.hop === 'queue')?.duration ?? NaN);
       if (queue('dev').some(Number.isNaN) || queue('workers').some(Number.isNaN)) throw new Error('app spans still arriving');
       return { dev: queue('dev'), workers: queue('workers') };
     });

@@ -29,7 +29,12 @@ export function runHopscope(args: string[], env: NodeJS.ProcessEnv = {}, timeout
 }
 
 /** Starts a long-running hopscope and resolves once its output matches `ready`. */
-export function startHopscopeProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
+export function startHopscopeProcess(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HOPSCOPE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

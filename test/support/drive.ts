@@ -15,7 +15,10 @@ export interface DriveResult {
  * `concurrency` in flight, until `count` were sent or `deadlineMs` passed —
  * bounded in count and in time, whichever comes first.
  */
-export async function driveRequests(url: string, options: { count: number; concurrency: number; deadlineMs: number; path?: (i: number) => string }): Promise<DriveResult> {
+export async function driveRequests(
+  url: string,
+  options: { count: number; concurrency: number; deadlineMs: number; path?: (i: number) => string },
+): Promise<DriveResult> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: options.concurrency, pipelining: 1 });
   const result: DriveResult = { sent: 0, errors: 0, statuses: {}, failures: [], elapsedMs: 0 };

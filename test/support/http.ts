@@ -7,7 +7,10 @@ export interface SimpleResponse {
 }
 
 /** One HTTP request on a fresh connection; resolves with the whole (small) body. */
-export function request(url: string, init: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string } = {}): Promise<SimpleResponse> {
+export function request(
+  url: string,
+  init: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string } = {},
+): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

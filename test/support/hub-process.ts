@@ -20,7 +20,10 @@ export interface HubProcess {
 
 /** Starts test/support/hub-runner.ts (createHub on port 0) as a child process. */
 export function startHubProcess(config: HubConfig = {}, timeoutMs = 30_000): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, JSON.stringify(config)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, JSON.stringify(config)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const status = (field: string) => {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
     return Number(match?.[1] ?? 0) * 1024;

@@ -15,9 +15,7 @@ export class RecordingSink implements SpanSink {
 
   /** The ended span of a hop ('proxy' or 'server') for the request to `path`. */
   endedHop(hop: string, path?: string): SpanRecord | undefined {
-    const traces = new Set(
-      this.ended.filter((s) => path === undefined || s.attributes['url.path'] === path).map((s) => s.traceId),
-    );
+    const traces = new Set(this.ended.filter((s) => path === undefined || s.attributes['url.path'] === path).map((s) => s.traceId));
     return this.ended.find((s) => s.attributes['hopscope.hop'] === hop && traces.has(s.traceId));
   }
 }

@@ -3,7 +3,9 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /** A real node:http upstream on 127.0.0.1 port 0. */
-export async function startUpstream(handler: http.RequestListener): Promise<{ url: string; server: http.Server; close: () => Promise<void> }> {
+export async function startUpstream(
+  handler: http.RequestListener,
+): Promise<{ url: string; server: http.Server; close: () => Promise<void> }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -55,7 +55,9 @@ const load = stack.targets.map(async (target) => {
   await Promise.all(inflight);
 });
 const sampler = setInterval(async () => {
-  const metrics = (await page.evaluate(`({ nodes: document.getElementsByTagName('*').length, heapMb: (performance.memory ? performance.memory.usedJSHeapSize : 0) / 1e6 })`)) as { nodes: number; heapMb: number };
+  const metrics = (await page.evaluate(
+    `({ nodes: document.getElementsByTagName('*').length, heapMb: (performance.memory ? performance.memory.usedJSHeapSize : 0) / 1e6 })`,
+  )) as { nodes: number; heapMb: number };
   samples.push({ t: (performance.now() - started) / 1000, ...metrics });
 }, 2_000);
 await Promise.all(load);
@@ -68,7 +70,9 @@ await page.screenshot({ path: '/tmp/hopscope-under-load.png' });
 console.log(`load: ${RATE} req/s per target × ${stack.targets.length} targets for ${SECONDS} s (${sent} requests, ${failed} failed)`);
 console.log(`frames: ${frames.length}, frame time p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms`);
 console.log(`DOM nodes: first ${samples[0]?.nodes}, max ${Math.max(...samples.map((s) => s.nodes))}, last ${samples.at(-1)?.nodes}`);
-console.log(`JS heap MB: first ${samples[0]?.heapMb.toFixed(1)}, max ${Math.max(...samples.map((s) => s.heapMb)).toFixed(1)}, last ${samples.at(-1)?.heapMb.toFixed(1)}`);
+console.log(
+  `JS heap MB: first ${samples[0]?.heapMb.toFixed(1)}, max ${Math.max(...samples.map((s) => s.heapMb)).toFixed(1)}, last ${samples.at(-1)?.heapMb.toFixed(1)}`,
+);
 console.log(`dashboard says: ${health}`);
 await agent.close();
 await close();

@@ -7,7 +7,10 @@ export type ConnectionState = 'connecting' | 'live' | 'disconnected';
  * to 5 s) when the hub restarts. Messages are validated where they enter;
  * invalid ones are counted and skipped.
  */
-export function connectLive(onMessage: (message: LiveMessage) => void, onState: (state: ConnectionState) => void): { invalid: () => number } {
+export function connectLive(
+  onMessage: (message: LiveMessage) => void,
+  onState: (state: ConnectionState) => void,
+): { invalid: () => number } {
   let delay = 500;
   let invalid = 0;
   const open = () => {

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, Trace } from '@hopscope/shared';
 import { PARTICLE_BUDGET, placeParticles, stationAt, stationX, type RowGeometry } from './layout';
 
-const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({ hop: name, start, duration, measured: true, source: 'measured', inFlight: false, attributes: {}, ...extra });
+const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
+  hop: name,
+  start,
+  duration,
+  measured: true,
+  source: 'measured',
+  inFlight: false,
+  attributes: {},
+  ...extra,
+});
 /** proxy 0–100, server 5–95, waiting 5–40, gateway 40–90, route 41–42, view 42–80, response 80–90. */
 const full = (id = 't', start = 0): Trace => ({
   traceId: id,
@@ -14,14 +23,32 @@ const full = (id = 't', start = 0): Trace => ({
   status: 200,
   worker: '7',
   inFlight: false,
-  hops: [hop('proxy', start, 100), hop('server', start + 5, 90), hop('queue', start + 5, 35, { measured: false, source: 'derived' }), hop('gateway', start + 40, 50), hop('route', start + 41, 1), hop('view', start + 42, 38), hop('response', start + 80, 10)],
+  hops: [
+    hop('proxy', start, 100),
+    hop('server', start + 5, 90),
+    hop('queue', start + 5, 35, { measured: false, source: 'derived' }),
+    hop('gateway', start + 40, 50),
+    hop('route', start + 41, 1),
+    hop('view', start + 42, 38),
+    hop('response', start + 80, 10),
+  ],
 });
 const geometry: RowGeometry = { width: 1200, rowHeight: 190, top: 0, lanes: ['7', '8'] };
 
 describe('stationAt: the innermost hop running at a time', () => {
   it('walks the journey in order', () => {
     const t = full();
-    expect([-1, 2, 20, 40.5, 41.5, 60, 85, 92, 150].map((at) => stationAt(t, at))).toEqual([undefined, 'proxy', 'queue', 'gateway', 'route', 'view', 'response', 'server', 'done']);
+    expect([-1, 2, 20, 40.5, 41.5, 60, 85, 92, 150].map((at) => stationAt(t, at))).toEqual([
+      undefined,
+      'proxy',
+      'queue',
+      'gateway',
+      'route',
+      'view',
+      'response',
+      'server',
+      'done',
+    ]);
   });
 
   it('a proxy-only trace (no app hops) stays at the server while the upstream works', () => {
@@ -30,7 +57,12 @@ describe('stationAt: the innermost hop running at a time', () => {
   });
 
   it('a request in flight stays at its station until its spans end', () => {
-    const t: Trace = { ...full(), inFlight: true, duration: undefined, hops: [hop('proxy', 0, 10, { inFlight: true }), hop('server', 1, 9, { inFlight: true })] };
+    const t: Trace = {
+      ...full(),
+      inFlight: true,
+      duration: undefined,
+      hops: [hop('proxy', 0, 10, { inFlight: true }), hop('server', 1, 9, { inFlight: true })],
+    };
     expect(stationAt(t, 10_000)).toBe('queue');
   });
 });
@@ -54,7 +86,11 @@ describe('placeParticles', () => {
   });
 
   it('a failed request turns red once it reaches the failing hop', () => {
-    const failed: Trace = { ...full(), status: 500, hops: full().hops.map((h) => (h.hop === 'view' ? { ...h, error: { type: 'ZeroDivisionError' } } : h)) };
+    const failed: Trace = {
+      ...full(),
+      status: 500,
+      hops: full().hops.map((h) => (h.hop === 'view' ? { ...h, error: { type: 'ZeroDivisionError' } } : h)),
+    };
     expect(placeParticles([failed], 41.5, geometry).particles[0]!.failed).toBe(false);
     expect(placeParticles([failed], 60, geometry).particles[0]!.failed).toBe(true);
   });

@@ -76,7 +76,11 @@ export function stationAt(trace: Trace, at: number): HopName | 'queue' | 'done' 
 }
 
 /** Deterministic layout of every particle of one target row at virtual time `at`. */
-export function placeParticles(traces: readonly Trace[], at: number, geometry: RowGeometry): { particles: ParticlePlace[]; overflow: Map<string, number> } {
+export function placeParticles(
+  traces: readonly Trace[],
+  at: number,
+  geometry: RowGeometry,
+): { particles: ParticlePlace[]; overflow: Map<string, number> } {
   const particles: ParticlePlace[] = [];
   const overflow = new Map<string, number>();
   const queued = new Map(
@@ -95,7 +99,13 @@ export function placeParticles(traces: readonly Trace[], at: number, geometry: R
     const failed = isFailedTrace(trace) && (station === 'done' || station === 'response' || failedHopReached(trace, at));
     if (station === 'queue') {
       const k = queued.get(trace.traceId) ?? 0;
-      particles.push({ traceId: trace.traceId, x: stationX('server', geometry.width) - 26 - (k % 12) * 10, y: laneY({ ...geometry, lanes: [] }, undefined) + Math.floor(k / 12) * 10, station, failed });
+      particles.push({
+        traceId: trace.traceId,
+        x: stationX('server', geometry.width) - 26 - (k % 12) * 10,
+        y: laneY({ ...geometry, lanes: [] }, undefined) + Math.floor(k / 12) * 10,
+        station,
+        failed,
+      });
       continue;
     }
     const at2 = station === 'done' ? 'response' : station;

@@ -20,7 +20,12 @@ export function mountLiveTools(onSent: (traceId: string) => void): void {
     const result = byId('send-result');
     const target = byId<HTMLSelectElement>('send-target').value;
     result.textContent = 'sending…';
-    sendRequest(target, byId<HTMLSelectElement>('send-method').value, byId<HTMLInputElement>('send-path').value, byId<HTMLTextAreaElement>('send-body').value)
+    sendRequest(
+      target,
+      byId<HTMLSelectElement>('send-method').value,
+      byId<HTMLInputElement>('send-path').value,
+      byId<HTMLTextAreaElement>('send-body').value,
+    )
       .then((r) => {
         result.textContent = `${r.status} in ${r.durationMs.toFixed(1)} ms — trace ${r.traceId.slice(0, 8)}…`;
         result.dataset.traceId = r.traceId;

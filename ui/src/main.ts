@@ -81,7 +81,13 @@ function enterReplay(recording: Recording, mode: 'replay' | 'offline', imported 
 function showConnection(state: ConnectionState | 'replay' | 'offline'): void {
   const el = byId('connection');
   el.className = `connection ${state}`;
-  const labels = { live: 'live', connecting: 'connecting…', disconnected: 'disconnected — reconnecting…', replay: 'replay', offline: 'recording (offline)' };
+  const labels = {
+    live: 'live',
+    connecting: 'connecting…',
+    disconnected: 'disconnected — reconnecting…',
+    replay: 'replay',
+    offline: 'recording (offline)',
+  };
   el.textContent = labels[state];
 }
 
@@ -108,7 +114,16 @@ function frame(): void {
   const drawStatic = performance.now() - lastStaticDraw > 250 || current?.station !== lastCurrent;
   if (drawStatic) lastStaticDraw = performance.now();
   lastCurrent = current?.station;
-  const view = { targets, tracesByTarget, lanesByTarget, stats: source.statsAt(at), at, followed: slow?.trace.traceId ?? followed, onFollow: follow, current };
+  const view = {
+    targets,
+    tracesByTarget,
+    lanesByTarget,
+    stats: source.statsAt(at),
+    at,
+    followed: slow?.trace.traceId ?? followed,
+    onFollow: follow,
+    current,
+  };
   const { animated, total } = renderFlow(flow, view, drawStatic);
   animatedShare = total === 0 ? 1 : animated / total;
   renderReplayBar(playback.replay, at, playback.clock.paused);
@@ -125,11 +140,24 @@ setInterval(() => {
   const { source, replay, clock } = playback;
   if (clock.paused && !replay) return;
   const at = clock.now();
-  const filter = { target: byId<HTMLSelectElement>('filter-target').value || undefined, status: byId<HTMLSelectElement>('filter-status').value || undefined, route: byId<HTMLInputElement>('filter-route').value.trim() || undefined };
+  const filter = {
+    target: byId<HTMLSelectElement>('filter-target').value || undefined,
+    status: byId<HTMLSelectElement>('filter-status').value || undefined,
+    route: byId<HTMLInputElement>('filter-route').value.trim() || undefined,
+  };
   // The list is the costliest thing to lay out: twice a second is enough to read it.
   if (ticks % 2 === 0) renderTraceList(byId<HTMLTableSectionElement>('trace-rows'), source.list(filter, 60, at), selected, selectTrace);
-  const replayLine = replay ? `recording "${replay.recording.title}": ${replay.traces.length} requests over ${((replay.end - replay.start) / 1000).toFixed(1)} s · ${(animatedShare * 100).toFixed(0)}% of requests animated` : undefined;
-  renderCounters(byId('counters'), source.statsAt(at), source.targets.map((t) => t.name), animatedShare, model.droppedMessages, replayLine);
+  const replayLine = replay
+    ? `recording "${replay.recording.title}": ${replay.traces.length} requests over ${((replay.end - replay.start) / 1000).toFixed(1)} s · ${(animatedShare * 100).toFixed(0)}% of requests animated`
+    : undefined;
+  renderCounters(
+    byId('counters'),
+    source.statsAt(at),
+    source.targets.map((t) => t.name),
+    animatedShare,
+    model.droppedMessages,
+    replayLine,
+  );
   const shown = selected ? source.get(selected) : undefined;
   if (shown !== waterfallTrace) showWaterfall(shown);
   byId('pause').textContent = clock.paused ? 'Resume' : 'Pause';
@@ -165,7 +193,10 @@ function refreshTargetPickers(): void {
   for (const id of ['filter-target', 'send-target']) {
     select(byId<HTMLSelectElement>(id))
       .selectAll<HTMLOptionElement, string>('option.target')
-      .data(playback.source.targets.map((t) => t.name), (d) => d)
+      .data(
+        playback.source.targets.map((t) => t.name),
+        (d) => d,
+      )
       .join('option')
       .attr('class', 'target')
       .attr('value', (d) => d)
@@ -190,7 +221,9 @@ byId<HTMLSelectElement>('slowmo-rate').value = '0.1';
 byId('pause').addEventListener('click', () => playback.togglePause());
 byId('replay-play').addEventListener('click', () => playback.togglePause());
 byId<HTMLSelectElement>('speed').addEventListener('change', (event) => setSpeed(Number((event.target as HTMLSelectElement).value)));
-byId<HTMLInputElement>('scrubber').addEventListener('input', (event) => playback.seekReplay(Number((event.target as HTMLInputElement).value)));
+byId<HTMLInputElement>('scrubber').addEventListener('input', (event) =>
+  playback.seekReplay(Number((event.target as HTMLInputElement).value)),
+);
 byId('back-to-live').addEventListener('click', () => {
   playback.backToLive();
   document.body.dataset.mode = 'live';
@@ -204,7 +237,9 @@ byId('slowmo-open').addEventListener('click', () => waterfallTrace && openSlowMo
 byId('slowmo-back').addEventListener('click', () => playback.slow?.stepBy(-1));
 byId('slowmo-forward').addEventListener('click', () => playback.slow?.stepBy(1));
 byId('slowmo-play').addEventListener('click', () => playback.togglePause());
-byId<HTMLSelectElement>('slowmo-rate').addEventListener('change', (event) => playback.slow?.setRate(Number((event.target as HTMLSelectElement).value)));
+byId<HTMLSelectElement>('slowmo-rate').addEventListener('change', (event) =>
+  playback.slow?.setRate(Number((event.target as HTMLSelectElement).value)),
+);
 byId('slowmo-exit').addEventListener('click', () => playback.closeSlowMotion());
 byId('presentation').addEventListener('click', togglePresentation);
 byId('help-button').addEventListener('click', toggleHelp);

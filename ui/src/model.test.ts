@@ -3,8 +3,28 @@ import type { Hop, Trace } from '@hopscope/shared';
 import { DashboardModel, LANE_IDLE_MS, MAX_TRACES } from './model';
 import { PlaybackClock } from './clock';
 
-const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({ hop: name, start, duration, measured: true, source: 'measured', inFlight: false, attributes: {}, ...extra });
-const trace = (id: string, extra: Partial<Trace> = {}): Trace => ({ traceId: id, target: 'dev', method: 'GET', path: '/', start: 1000, duration: 10, status: 200, inFlight: false, hops: [hop('proxy', 1000, 10)], ...extra });
+const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
+  hop: name,
+  start,
+  duration,
+  measured: true,
+  source: 'measured',
+  inFlight: false,
+  attributes: {},
+  ...extra,
+});
+const trace = (id: string, extra: Partial<Trace> = {}): Trace => ({
+  traceId: id,
+  target: 'dev',
+  method: 'GET',
+  path: '/',
+  start: 1000,
+  duration: 10,
+  status: 200,
+  inFlight: false,
+  hops: [hop('proxy', 1000, 10)],
+  ...extra,
+});
 
 describe('DashboardModel', () => {
   it('a late, stale in-flight message does not turn a finished trace back into a running one', () => {

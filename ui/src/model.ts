@@ -46,7 +46,8 @@ export class DashboardModel implements TraceSource {
     if (known && !known.inFlight && trace.inFlight) return;
     if (known && !known.inFlight && !trace.inFlight && trace.hops.length < known.hops.length) return;
     this.traces.set(trace.traceId, trace);
-    if (!this.targets.some((t) => t.name === trace.target)) this.targets = [...this.targets, { name: trace.target, upstream: '', proxy: '' }];
+    if (!this.targets.some((t) => t.name === trace.target))
+      this.targets = [...this.targets, { name: trace.target, upstream: '', proxy: '' }];
     if (trace.worker) {
       const lanes = this.workersSeen.get(trace.target) ?? new Map<string, number>();
       lanes.set(trace.worker, Math.max(lanes.get(trace.worker) ?? 0, trace.start + (trace.duration ?? 0)));
@@ -100,4 +101,3 @@ export function matchesFilter(t: Trace, filter: TraceFilter): boolean {
   if (filter.status === 'ok' && isFailedTrace(t)) return false;
   return true;
 }
-

@@ -29,9 +29,21 @@ export async function sendRequest(target: string, method: string, path: string, 
   return { traceId, status: response.status, durationMs: endMs - startMs };
 }
 
-async function reportClientSpan(span: { traceId: string; spanId: string; target: string; method: string; path: string; status: number; startMs: number; endMs: number }): Promise<void> {
+async function reportClientSpan(span: {
+  traceId: string;
+  spanId: string;
+  target: string;
+  method: string;
+  path: string;
+  status: number;
+  startMs: number;
+  endMs: number;
+}): Promise<void> {
   const nanos = (ms: number) => `${Math.round(ms * 1000)}000`;
-  const attr = (key: string, value: string | number) => ({ key, value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value } });
+  const attr = (key: string, value: string | number) => ({
+    key,
+    value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value },
+  });
   const body = {
     resourceSpans: [
       {
@@ -60,7 +72,11 @@ async function reportClientSpan(span: { traceId: string; spanId: string; target:
       },
     ],
   };
-  await fetch(`/v1/traces${location.search}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await fetch(`/v1/traces${location.search}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function randomHex(bytes: number): string {

@@ -37,7 +37,11 @@ async function compareUrls(options: CompareOptions): Promise<Pick<CompareRun, 'r
   }
   process.stderr.write('\n');
   const [baseline, ...others] = results;
-  return { results: results.map(({ samples: _samples, ...rest }) => ({ ...rest, samples: [] })), comparisons: others.map((o) => compareTargets(baseline!, o)), warnings: [] };
+  return {
+    results: results.map(({ samples: _samples, ...rest }) => ({ ...rest, samples: [] })),
+    comparisons: others.map((o) => compareTargets(baseline!, o)),
+    warnings: [],
+  };
 }
 
 async function compareThroughHub(options: CompareOptions): Promise<CompareRun> {
@@ -46,12 +50,14 @@ async function compareThroughHub(options: CompareOptions): Promise<CompareRun> {
   const { id } = started as { id: string };
   for (;;) {
     const run = (await hubRequest(hub, `/api/compare/${id}`)) as CompareRun;
-    if (run.progress) progressLine(run.progress.target, run.progress.phase, run.progress.elapsedMs, run.progress.requests, run.progress.errors);
+    if (run.progress)
+      progressLine(run.progress.target, run.progress.phase, run.progress.elapsedMs, run.progress.requests, run.progress.errors);
     if (run.status === 'done') {
       process.stderr.write('\n');
       return run;
     }
-    if (run.status === 'failed') throw new CliError('HOPSCOPE_CLI_COMPARE_FAILED', `The compare run failed: ${run.error ?? 'unknown error'}`);
+    if (run.status === 'failed')
+      throw new CliError('HOPSCOPE_CLI_COMPARE_FAILED', `The compare run failed: ${run.error ?? 'unknown error'}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -59,7 +65,11 @@ async function compareThroughHub(options: CompareOptions): Promise<CompareRun> {
 async function hubRequest(hub: string, path: string, init: { method?: string; body?: string } = {}): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(`${hub}${path}`, { method: init.method ?? 'GET', body: init.body, headers: init.body ? { 'content-type': 'application/json' } : {} });
+    res = await fetch(`${hub}${path}`, {
+      method: init.method ?? 'GET',
+      body: init.body,
+      headers: init.body ? { 'content-type': 'application/json' } : {},
+    });
   } catch (error) {
     throw new CliError(
       'HOPSCOPE_CLI_HUB_UNREACHABLE',

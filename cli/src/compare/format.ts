@@ -21,7 +21,9 @@ function rows(report: Report): { latency: string[][]; hops: string[][] } {
       ms(r.latency.p99),
       ms(r.latency.p999),
       ms(r.latency.max),
-      Object.entries(r.errors).map(([k, n]) => `${k}×${n}`).join(' ') || '0',
+      Object.entries(r.errors)
+        .map(([k, n]) => `${k}×${n}`)
+        .join(' ') || '0',
       r.tracedRequests > 0 ? `${(r.queueShare * 100).toFixed(0)}%` : '–',
     ]),
   ];
@@ -30,7 +32,9 @@ function rows(report: Report): { latency: string[][]; hops: string[][] } {
     ...report.results.map((r) => [
       r.target,
       ...HOP_COLUMNS.map((h) => (r.hops[h] ? `${ms(r.hops[h]!.p50)} / ${ms(r.hops[h]!.p99)}` : '–')),
-      Object.entries(r.workers).map(([w, s]) => `${w}:${s.requests}`).join(' ') || '–',
+      Object.entries(r.workers)
+        .map(([w, s]) => `${w}:${s.requests}`)
+        .join(' ') || '–',
     ]),
   ];
   return { latency, hops };
@@ -40,15 +44,40 @@ export function formatTable(report: Report): string {
   const { latency, hops } = rows(report);
   const table = (cells: string[][]) => {
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-    return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+    return cells
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n');
   };
   const traced = report.results.some((r) => r.tracedRequests > 0);
-  return [table(latency), '', traced ? table(hops) : '(no per-hop times: these targets were not traced by a hub)', '', ...report.comparisons.map((c) => c.sentence), ...report.warnings.map((w) => `warning: ${w}`)].join('\n');
+  return [
+    table(latency),
+    '',
+    traced ? table(hops) : '(no per-hop times: these targets were not traced by a hub)',
+    '',
+    ...report.comparisons.map((c) => c.sentence),
+    ...report.warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
 }
 
 export function formatMarkdown(report: Report): string {
   const { latency, hops } = rows(report);
   const table = (cells: string[][]) =>
-    [`| ${cells[0]!.join(' | ')} |`, `|${cells[0]!.map(() => '---').join('|')}|`, ...cells.slice(1).map((row) => `| ${row.join(' | ')} |`)].join('\n');
-  return [table(latency), '', table(hops), '', ...report.comparisons.map((c) => `> ${c.sentence}`), ...report.warnings.map((w) => `> warning: ${w}`)].join('\n');
+    [
+      `| ${cells[0]!.join(' | ')} |`,
+      `|${cells[0]!.map(() => '---').join('|')}|`,
+      ...cells.slice(1).map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
+  return [
+    table(latency),
+    '',
+    table(hops),
+    '',
+    ...report.comparisons.map((c) => `> ${c.sentence}`),
+    ...report.warnings.map((w) => `> warning: ${w}`),
+  ].join('\n');
 }

@@ -59,7 +59,8 @@ export function parseCompareOptions(argv: readonly string[], env: NodeJS.Process
   const names = urls.length > 0 ? urls.map((u) => u.name) : parsed.positionals;
   const duration = v.duration === undefined ? undefined : parseDuration(v.duration);
   const warmup = v.warmup === undefined ? undefined : parseDuration(v.warmup);
-  if (v.duration !== undefined && duration === undefined) throw badOption(`--duration must look like 20s, 1m or 500ms, not "${v.duration}"`);
+  if (v.duration !== undefined && duration === undefined)
+    throw badOption(`--duration must look like 20s, 1m or 500ms, not "${v.duration}"`);
   if (v.warmup !== undefined && warmup === undefined) throw badOption(`--warmup must look like 1s or 500ms, not "${v.warmup}"`);
   const headers = Object.fromEntries(
     (v.header ?? []).map((h) => {
@@ -84,7 +85,8 @@ export function parseCompareOptions(argv: readonly string[], env: NodeJS.Process
   if (!spec.success && v.help !== true) {
     const issue = spec.error.issues[0]!;
     const field = String(issue.path[0] ?? '');
-    if (field === 'targets') throw badOption('compare needs at least two targets: hub target names (e.g. "dev workers") or --target NAME=URL twice');
+    if (field === 'targets')
+      throw badOption('compare needs at least two targets: hub target names (e.g. "dev workers") or --target NAME=URL twice');
     throw badOption(`--${field.replace('Ms', '')}: ${issue.message}`);
   }
   return {

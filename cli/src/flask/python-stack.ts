@@ -61,12 +61,24 @@ export function startGunicorn(options: PythonServerOptions & { workers?: number;
   }));
 }
 
-async function startPython(command: string, args: string[], options: PythonServerOptions, listenEnv: (host: string, port: number) => NodeJS.ProcessEnv): Promise<PythonServer> {
+async function startPython(
+  command: string,
+  args: string[],
+  options: PythonServerOptions,
+  listenEnv: (host: string, port: number) => NodeJS.ProcessEnv,
+): Promise<PythonServer> {
   const host = options.host ?? '127.0.0.1';
   const port = await freePort(host);
   const child = spawn(command, args, {
     cwd: EXAMPLE_DIR,
-    env: { ...process.env, ...listenEnv(host, port), OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_SERVICE_NAME: options.serviceName, PYTHONUNBUFFERED: '1', ...options.env },
+    env: {
+      ...process.env,
+      ...listenEnv(host, port),
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+      OTEL_SERVICE_NAME: options.serviceName,
+      PYTHONUNBUFFERED: '1',
+      ...options.env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -98,7 +110,10 @@ async function waitUntilServing(url: string, child: ChildProcess, log: () => str
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the Python server exited with ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -69,14 +69,23 @@ export function compareTargets(a: TargetResult, b: TargetResult): Comparison {
     return { metric, a: a.latency[metric], b: b.latency[metric], ratio, low, high };
   });
   const throughputRatio = a.throughput > 0 ? b.throughput / a.throughput : 0;
-  metrics.push({ metric: 'throughput', a: a.throughput, b: b.throughput, ratio: throughputRatio, low: throughputRatio, high: throughputRatio });
+  metrics.push({
+    metric: 'throughput',
+    a: a.throughput,
+    b: b.throughput,
+    ratio: throughputRatio,
+    low: throughputRatio,
+    high: throughputRatio,
+  });
   const p50 = metrics[0]!;
   const withinNoise = p50.low <= 1 && p50.high >= 1;
   const differenceHop = largestHopDifference(a, b);
   const where = differenceHop ? `; the difference is in the ${differenceHop} hop` : '';
   let sentence: string;
-  if (withinNoise) sentence = `${b.target} and ${a.target} are within noise at p50 (ratio ${fmt(p50.ratio)}, 95% CI ${fmt(p50.low)}–${fmt(p50.high)})`;
-  else if (p50.ratio < 1) sentence = `${b.target} is ${fmt(1 / p50.ratio)}× faster than ${a.target} at p50 (95% CI ${fmt(1 / p50.high)}–${fmt(1 / p50.low)}×)${where}`;
+  if (withinNoise)
+    sentence = `${b.target} and ${a.target} are within noise at p50 (ratio ${fmt(p50.ratio)}, 95% CI ${fmt(p50.low)}–${fmt(p50.high)})`;
+  else if (p50.ratio < 1)
+    sentence = `${b.target} is ${fmt(1 / p50.ratio)}× faster than ${a.target} at p50 (95% CI ${fmt(1 / p50.high)}–${fmt(1 / p50.low)}×)${where}`;
   else sentence = `${b.target} is ${fmt(p50.ratio)}× slower than ${a.target} at p50 (95% CI ${fmt(p50.low)}–${fmt(p50.high)}×)${where}`;
   sentence += `; throughput ${fmt(b.throughput)} vs ${fmt(a.throughput)} requests/s.`;
   return { a: a.target, b: b.target, metrics, differenceHop, withinNoise, sentence };

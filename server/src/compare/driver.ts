@@ -34,7 +34,11 @@ const MAX_OUTSTANDING = 10_000;
  * or open loop, HDR histogram in microseconds. Bounded by duration and count.
  */
 export async function runLoad(url: string, spec: CompareSpec, onProgress: (p: LoadProgress) => void = () => {}): Promise<LoadResult> {
-  const pool = new Pool(new URL(url).origin, { connections: spec.rate ? 256 : spec.concurrency, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  const pool = new Pool(new URL(url).origin, {
+    connections: spec.rate ? 256 : spec.concurrency,
+    headersTimeout: 120_000,
+    bodyTimeout: 120_000,
+  });
   const basePath = new URL(url).pathname.replace(/\/$/, '');
   const histogram = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
   const reservoir = new Reservoir(20_000, seededRandom(7));
@@ -48,7 +52,12 @@ export async function runLoad(url: string, spec: CompareSpec, onProgress: (p: Lo
   let errorCount = 0;
 
   const send = async (intendedStart: number): Promise<void> => {
-    const status = await exchange(pool, { path: basePath + pickPath(), method: spec.method as Dispatcher.HttpMethod, headers: spec.headers, body: spec.body ?? null });
+    const status = await exchange(pool, {
+      path: basePath + pickPath(),
+      method: spec.method as Dispatcher.HttpMethod,
+      headers: spec.headers,
+      body: spec.body ?? null,
+    });
     const failure = typeof status === 'string' ? status : status >= 500 ? `status_${status}` : undefined;
     if (intendedStart < measureFrom) return;
     const ended = performance.now();
@@ -101,7 +110,13 @@ export async function runLoad(url: string, spec: CompareSpec, onProgress: (p: Lo
 }
 
 /** N connections, each sending as soon as its last answer arrived; warm-up requests do not count against `limit`. */
-async function closedLoop(concurrency: number, deadline: number, measureFrom: number, limit: number, send: (intended: number) => Promise<void>): Promise<void> {
+async function closedLoop(
+  concurrency: number,
+  deadline: number,
+  measureFrom: number,
+  limit: number,
+  send: (intended: number) => Promise<void>,
+): Promise<void> {
   let measuredStarted = 0;
   const connection = async () => {
     for (let now = performance.now(); now < deadline && measuredStarted < limit; now = performance.now()) {
@@ -117,7 +132,14 @@ async function closedLoop(concurrency: number, deadline: number, measureFrom: nu
  * from that intended time, so a server that stalls cannot hide the requests
  * that should have been sent meanwhile (coordinated omission, as wrk2 corrects it).
  */
-function openLoop(rate: number, deadline: number, limit: number, measureFrom: number, send: (intended: number) => Promise<void>, errors: Record<string, number>): Promise<void> {
+function openLoop(
+  rate: number,
+  deadline: number,
+  limit: number,
+  measureFrom: number,
+  send: (intended: number) => Promise<void>,
+  errors: Record<string, number>,
+): Promise<void> {
   const interval = 1000 / rate;
   let next = performance.now();
   let outstanding = 0;

@@ -22,6 +22,7 @@ export function latencyHistogram(samples: readonly number[]): HistogramBucket[] 
     top = Math.max(top, i);
   }
   const buckets: HistogramBucket[] = [];
-  for (let i = 0; i <= top; i++) buckets.push({ le: FLOOR_MS * 10 ** (i / BUCKETS_PER_DECADE), share: (counts.get(i) ?? 0) / samples.length });
+  for (let i = 0; i <= top; i++)
+    buckets.push({ le: FLOOR_MS * 10 ** (i / BUCKETS_PER_DECADE), share: (counts.get(i) ?? 0) / samples.length });
   return buckets.filter((b, i) => b.share > 0 || (buckets[i - 1]?.share ?? 0) > 0 || (buckets[i + 1]?.share ?? 0) > 0);
 }

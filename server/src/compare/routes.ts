@@ -28,11 +28,25 @@ export function compareRoutes(deps: CompareDeps): FastifyPluginAsync {
       }
       const known = deps.targets().map((t) => t.name);
       const unknown = parsed.data.targets.filter((t) => !known.includes(t));
-      if (unknown.length > 0) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No target ${unknown.map((t) => `"${t}"`).join(', ')}; the hub has ${known.join(', ') || 'none'}`);
+      if (unknown.length > 0)
+        throw new HubError(
+          'HOPSCOPE_HUB_NOT_FOUND',
+          `No target ${unknown.map((t) => `"${t}"`).join(', ')}; the hub has ${known.join(', ') || 'none'}`,
+        );
       const run = runner.start(parsed.data);
       return reply.code(202).send({ id: run.id, status: run.status });
     });
-    app.get('/api/compare', async () => runner.list().map(({ id, spec, status, startedAt, comparisons }) => ({ id, spec, status, startedAt, sentences: comparisons.map((c) => c.sentence) })));
+    app.get('/api/compare', async () =>
+      runner
+        .list()
+        .map(({ id, spec, status, startedAt, comparisons }) => ({
+          id,
+          spec,
+          status,
+          startedAt,
+          sentences: comparisons.map((c) => c.sentence),
+        })),
+    );
     app.get('/api/compare/:id', async (request) => {
       const run = runner.get((request.params as { id: string }).id);
       if (!run) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'No such compare run');

@@ -40,7 +40,15 @@ export class CompareRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
   start(spec: CompareSpec): CompareRun {
-    const run: CompareRun = { id: randomBytes(6).toString('hex'), spec, status: 'running', startedAt: Date.now(), results: [], comparisons: [], warnings: [] };
+    const run: CompareRun = {
+      id: randomBytes(6).toString('hex'),
+      spec,
+      status: 'running',
+      startedAt: Date.now(),
+      results: [],
+      comparisons: [],
+      warnings: [],
+    };
     this.runs.set(run.id, run);
     while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
     this.busy = this.busy.then(() => this.execute(run));
@@ -67,7 +75,9 @@ export class CompareRunner {
         const traces = this.deps.tracesSince(name, load.measuredFrom).filter((t) => t.start <= load.measuredTo && paths.has(t.path));
         run.results.push({ ...load, target: name, ...hopStatistics(traces) });
         if (load.throughput > 0.7 * this.ceiling) {
-          run.warnings.push(`${name}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`);
+          run.warnings.push(
+            `${name}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`,
+          );
         }
       }
       const [baseline, ...others] = run.results;

@@ -9,8 +9,14 @@ import { z } from 'zod';
 export const compareSpecSchema = z
   .object({
     targets: z.array(z.string().min(1)).min(2).max(8),
-    paths: z.array(z.object({ path: z.string().startsWith('/'), weight: z.number().positive().default(1) })).min(1).default([{ path: '/', weight: 1 }]),
-    method: z.string().regex(/^[A-Z]+$/).default('GET'),
+    paths: z
+      .array(z.object({ path: z.string().startsWith('/'), weight: z.number().positive().default(1) }))
+      .min(1)
+      .default([{ path: '/', weight: 1 }]),
+    method: z
+      .string()
+      .regex(/^[A-Z]+$/)
+      .default('GET'),
     headers: z.record(z.string(), z.string()).default({}),
     body: z.string().optional(),
     concurrency: z.number().int().min(1).max(1024).default(8),

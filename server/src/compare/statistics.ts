@@ -57,7 +57,12 @@ export function seededRandom(seed: number): () => number {
  * The ratio B/A of a quantile of two samples with a 95% percentile-bootstrap
  * confidence interval (bounded resamples, seeded).
  */
-export function bootstrapRatio(a: readonly number[], b: readonly number[], q: number, resamples = 300): { ratio: number; low: number; high: number } {
+export function bootstrapRatio(
+  a: readonly number[],
+  b: readonly number[],
+  q: number,
+  resamples = 300,
+): { ratio: number; low: number; high: number } {
   const sortedA = Float64Array.from(a).sort();
   const sortedB = Float64Array.from(b).sort();
   const ratio = safeRatio(quantile(sortedB, q), quantile(sortedA, q));

@@ -27,10 +27,16 @@ function decodesOrRefuses(decode: () => SpanRecord[]): SpanRecord[] | undefined 
     return undefined;
   }
   for (const span of spans) {
-    expect([typeof span.traceId, typeof span.spanId, typeof span.name, typeof span.startMs]).toEqual(['string', 'string', 'string', 'number']);
+    expect([typeof span.traceId, typeof span.spanId, typeof span.name, typeof span.startMs]).toEqual([
+      'string',
+      'string',
+      'string',
+      'number',
+    ]);
     expect(KINDS).toContain(span.kind);
     expect(STATUS_CODES).toContain(span.status.code);
-    for (const attributes of [span.attributes, span.resource, ...span.events.map((e) => e.attributes)]) expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    for (const attributes of [span.attributes, span.resource, ...span.events.map((e) => e.attributes)])
+      expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
   }
   return spans;
 }
@@ -55,7 +61,10 @@ function protobufWithAttribute(key: string, anyValue: Uint8Array): Uint8Array {
 /** Real SDK spans with the given attributes, as an app would export them. */
 function sdkSpans(attributes: OtelAttributes[]) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'fuzz' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'fuzz' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   const tracer = provider.getTracer('fuzz');
   attributes.forEach((attrs, i) => tracer.startSpan(`span-${i}`, { kind: i % 6 === 5 ? 0 : i % 6, attributes: attrs }).end());
   return exporter.getFinishedSpans();
@@ -71,26 +80,70 @@ const attributeValue = fc.oneof(
   fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 4 }),
 );
 // "__proto__" is dropped by the decoders (see the test of it below), so not generated here.
-const attributes = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__'), attributeValue, { maxKeys: 6 });
+const attributes = fc.dictionary(
+  fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__'),
+  attributeValue,
+  { maxKeys: 6 },
+);
 
 describe('OTLP JSON decoder under arbitrary input', () => {
   it('any text: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (text) => void decodesOrRefuses(() => decodeExportRequestJson(text))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: 'binary' }), (text) => void decodesOrRefuses(() => decodeExportRequestJson(text))),
+      { numRuns: 1000 },
+    );
   });
 
   it('any JSON value, and export-shaped JSON with wrong types anywhere', () => {
-    const loose = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'SPAN_KIND_SERVER', 'STATUS_CODE_ERROR', '18446744073709551615', '-1'));
-    const keyValue = fc.record({ key: fc.oneof(fc.string(), loose), value: fc.oneof(fc.record({ stringValue: loose }), fc.record({ intValue: loose }), fc.record({ arrayValue: fc.record({ values: fc.array(fc.record({ doubleValue: loose })) }) }), loose) }, { requiredKeys: [] });
+    const loose = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'SPAN_KIND_SERVER', 'STATUS_CODE_ERROR', '18446744073709551615', '-1'),
+    );
+    const keyValue = fc.record(
+      {
+        key: fc.oneof(fc.string(), loose),
+        value: fc.oneof(
+          fc.record({ stringValue: loose }),
+          fc.record({ intValue: loose }),
+          fc.record({ arrayValue: fc.record({ values: fc.array(fc.record({ doubleValue: loose })) }) }),
+          loose,
+        ),
+      },
+      { requiredKeys: [] },
+    );
     const span = fc.record(
       {
-        traceId: fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{0,40}$/), loose), spanId: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), loose), parentSpanId: loose, name: loose,
-        kind: fc.oneof(fc.integer({ min: -2, max: 9 }), loose), startTimeUnixNano: fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.nat(), loose), endTimeUnixNano: loose,
-        attributes: fc.oneof(fc.array(keyValue, { maxLength: 4 }), loose), events: fc.oneof(fc.array(fc.record({ timeUnixNano: loose, name: loose, attributes: fc.array(keyValue) }, { requiredKeys: [] }), { maxLength: 2 }), loose),
-        status: fc.oneof(fc.record({ code: fc.oneof(fc.integer({ min: -1, max: 4 }), loose), message: loose }, { requiredKeys: [] }), loose),
+        traceId: fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{0,40}$/), loose),
+        spanId: fc.oneof(fc.stringMatching(/^[0-9a-f]{16}$/), loose),
+        parentSpanId: loose,
+        name: loose,
+        kind: fc.oneof(fc.integer({ min: -2, max: 9 }), loose),
+        startTimeUnixNano: fc.oneof(fc.stringMatching(/^\d{1,20}$/), fc.nat(), loose),
+        endTimeUnixNano: loose,
+        attributes: fc.oneof(fc.array(keyValue, { maxLength: 4 }), loose),
+        events: fc.oneof(
+          fc.array(fc.record({ timeUnixNano: loose, name: loose, attributes: fc.array(keyValue) }, { requiredKeys: [] }), { maxLength: 2 }),
+          loose,
+        ),
+        status: fc.oneof(
+          fc.record({ code: fc.oneof(fc.integer({ min: -1, max: 4 }), loose), message: loose }, { requiredKeys: [] }),
+          loose,
+        ),
       },
       { requiredKeys: ['traceId', 'spanId', 'startTimeUnixNano'] },
     );
-    const request = fc.record({ resourceSpans: fc.array(fc.record({ resource: fc.record({ attributes: fc.array(keyValue, { maxLength: 3 }) }), scopeSpans: fc.array(fc.record({ spans: fc.array(span, { maxLength: 3 }) }), { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }) });
+    const request = fc.record({
+      resourceSpans: fc.array(
+        fc.record(
+          {
+            resource: fc.record({ attributes: fc.array(keyValue, { maxLength: 3 }) }),
+            scopeSpans: fc.array(fc.record({ spans: fc.array(span, { maxLength: 3 }) }), { maxLength: 2 }),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 2 },
+      ),
+    });
     fc.assert(
       fc.property(fc.oneof(loose, request), (value) => void decodesOrRefuses(() => decodeExportRequestJson(JSON.stringify(value) ?? ''))),
       { numRuns: 1500 },
@@ -99,7 +152,9 @@ describe('OTLP JSON decoder under arbitrary input', () => {
 
   it('an attribute named "__proto__" is dropped, from JSON and protobuf alike, and no prototype changes', () => {
     // An array value: assigned to "__proto__" it would become the attributes' prototype.
-    const json = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(sdkSpans([{ ok: ['x'] }]))!).replace('"key":"ok"', '"key":"__proto__"');
+    const json = new TextDecoder()
+      .decode(JsonTraceSerializer.serializeRequest(sdkSpans([{ ok: ['x'] }]))!)
+      .replace('"key":"ok"', '"key":"__proto__"');
     const fromJson = decodesOrRefuses(() => decodeExportRequestJson(json))!;
     const fromProto = decodesOrRefuses(() => decodeExportRequestProtobuf(protobufWithAttribute('__proto__', arrayOf('x'))))!;
     expect(decodeExportRequestProtobuf(protobufWithAttribute('kept', arrayOf('x')))[0]!.attributes).toEqual({ kept: ['x'] });
@@ -111,12 +166,17 @@ describe('OTLP JSON decoder under arbitrary input', () => {
   });
 
   it('enum names that are not OTLP names (prototype keys included) become the defaults', () => {
-    const name = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'SPAN_KIND_CLIENT', 'STATUS_CODE_OK'));
+    const name = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'SPAN_KIND_CLIENT', 'STATUS_CODE_OK'),
+    );
     const code = fc.oneof(name, fc.integer({ min: -3, max: 9 }));
     fc.assert(
       fc.property(code, code, (kind, status) => {
         const span = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), startTimeUnixNano: '1', kind, status: { code: status } };
-        const spans = decodesOrRefuses(() => decodeExportRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })));
+        const spans = decodesOrRefuses(() =>
+          decodeExportRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })),
+        );
         expect(spans).toHaveLength(1);
       }),
       { numRuns: 500 },
@@ -133,12 +193,20 @@ describe('OTLP JSON decoder under arbitrary input', () => {
 
 describe('OTLP protobuf decoder under arbitrary input', () => {
   it('any bytes: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => void decodesOrRefuses(() => decodeExportRequestProtobuf(bytes))), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => void decodesOrRefuses(() => decodeExportRequestProtobuf(bytes))),
+      { numRuns: 3000 },
+    );
   });
 
   it('a real export with bytes flipped, cut off or inserted anywhere: spans or HOPSCOPE_HUB_BAD_OTLP', () => {
-    const valid = ProtobufTraceSerializer.serializeRequest(sdkSpans([{ 'hopscope.hop': 'gateway', n: -3, f: 1.5, list: ['a', 'b'], ok: true }, { 'url.path': '/x' }]))!;
-    const mutation = fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'insert')), { minLength: 1, maxLength: 4 });
+    const valid = ProtobufTraceSerializer.serializeRequest(
+      sdkSpans([{ 'hopscope.hop': 'gateway', n: -3, f: 1.5, list: ['a', 'b'], ok: true }, { 'url.path': '/x' }]),
+    )!;
+    const mutation = fc.array(
+      fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'insert')),
+      { minLength: 1, maxLength: 4 },
+    );
     fc.assert(
       fc.property(mutation, (steps) => {
         let bytes: Uint8Array = valid.slice();

@@ -1,7 +1,8 @@
 import type { SpanKindName, SpanStatusCode } from '@hopscope/shared';
 
 /** Lookup tables without a prototype: a span whose kind is "constructor" or "__proto__" must read as unknown, not as Object's. */
-const table = <T>(entries: Record<string | number, T>): Record<string | number, T> => Object.assign(Object.create(null) as Record<string | number, T>, entries);
+const table = <T>(entries: Record<string | number, T>): Record<string | number, T> =>
+  Object.assign(Object.create(null) as Record<string | number, T>, entries);
 
 /** OTLP SpanKind numbers (0 = unspecified is read as internal). */
 export const KIND_BY_NUMBER = table<SpanKindName>({ 0: 'internal', 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' });

@@ -84,7 +84,8 @@ export function decodeExportRequestJson(text: string): SpanRecord[] {
 /** An ExportTraceServiceRequest already parsed from JSON (an import's array elements, a file's document). */
 export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
   // zod's recursive AnyValue schema would overflow the stack on hostile nesting: refuse it first.
-  if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
+    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = exportRequestJson.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -110,7 +111,10 @@ function toSpanRecord(span: z.infer<typeof spanJson>, resource: Attributes): Spa
     attributes: toAttributes(span.attributes),
     resource,
     status: {
-      code: typeof span.status?.code === 'number' ? (STATUS_BY_NUMBER[span.status.code] ?? 'unset') : (STATUS_BY_NAME[span.status?.code ?? ''] ?? 'unset'),
+      code:
+        typeof span.status?.code === 'number'
+          ? (STATUS_BY_NUMBER[span.status.code] ?? 'unset')
+          : (STATUS_BY_NAME[span.status?.code ?? ''] ?? 'unset'),
     },
     events: (span.events ?? []).map((event) => ({
       name: event.name ?? '',

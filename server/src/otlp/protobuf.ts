@@ -11,7 +11,11 @@ import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './enums';
 class Reader {
   pos: number;
 
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 
@@ -142,7 +146,17 @@ function readResource(reader: Reader): Attributes {
 }
 
 function readSpan(reader: Reader, resource: Attributes): SpanRecord {
-  const span: SpanRecord = { traceId: '', spanId: '', name: '', kind: 'internal', startMs: 0, attributes: {}, resource, status: { code: 'unset' }, events: [] };
+  const span: SpanRecord = {
+    traceId: '',
+    spanId: '',
+    name: '',
+    kind: 'internal',
+    startMs: 0,
+    attributes: {},
+    resource,
+    status: { code: 'unset' },
+    events: [],
+  };
   let endMs = 0;
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) span.traceId = hex(reader.bytes());

@@ -88,7 +88,10 @@ function readBody(request: FastifyRequest, options: ReceiverOptions, held: { byt
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let settled = false;
-    const idle = setTimeout(() => fail(new HubError('HOPSCOPE_HUB_BODY_TIMEOUT', `nothing arrived for ${BODY_IDLE_MS / 1000} s`)), BODY_IDLE_MS);
+    const idle = setTimeout(
+      () => fail(new HubError('HOPSCOPE_HUB_BODY_TIMEOUT', `nothing arrived for ${BODY_IDLE_MS / 1000} s`)),
+      BODY_IDLE_MS,
+    );
     const fail = (error: HubError) => {
       if (settled) return;
       settled = true;
@@ -102,7 +105,8 @@ function readBody(request: FastifyRequest, options: ReceiverOptions, held: { byt
       reject(error);
     };
     const onData = (chunk: Buffer) => {
-      if (held.bytes + chunk.length > options.maxBodyBytes) return fail(new HubError('HOPSCOPE_HUB_TOO_LARGE', `more than ${options.maxBodyBytes} bytes`));
+      if (held.bytes + chunk.length > options.maxBodyBytes)
+        return fail(new HubError('HOPSCOPE_HUB_TOO_LARGE', `more than ${options.maxBodyBytes} bytes`));
       if (!options.budget.charge(chunk.length)) return fail(new HubError('HOPSCOPE_HUB_OVERLOADED', 'Too many OTLP bytes are being read'));
       held.bytes += chunk.length;
       chunks.push(chunk);
@@ -115,7 +119,11 @@ function readBody(request: FastifyRequest, options: ReceiverOptions, held: { byt
       clearTimeout(idle);
       resolve(Buffer.concat(chunks));
     });
-    source.once('error', (error) => fail(new HubError('HOPSCOPE_HUB_BAD_OTLP', gunzip ? 'the gzip body could not be inflated' : 'the body was cut off', { cause: error })));
+    source.once('error', (error) =>
+      fail(
+        new HubError('HOPSCOPE_HUB_BAD_OTLP', gunzip ? 'the gzip body could not be inflated' : 'the body was cut off', { cause: error }),
+      ),
+    );
     if (gunzip) raw.once('error', (error) => fail(new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body was cut off', { cause: error })));
   });
 }

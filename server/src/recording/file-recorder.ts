@@ -22,7 +22,10 @@ export class FileRecorder {
   spans = 0;
   dropped = 0;
 
-  constructor(readonly file: string, private readonly report: (message: string) => void = (m) => console.error(m)) {
+  constructor(
+    readonly file: string,
+    private readonly report: (message: string) => void = (m) => console.error(m),
+  ) {
     this.stream = createWriteStream(file, { flags: 'a' });
     this.stream.on('error', (error) => this.fail(error));
     this.timer = setInterval(() => this.flush(), FLUSH_MS);

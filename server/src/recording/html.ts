@@ -39,7 +39,10 @@ export async function selfContainedHtml(uiDir: string | undefined, recording: Re
  * are escaped for older JavaScript parsers. JSON.parse reads it back unchanged.
  */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**

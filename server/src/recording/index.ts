@@ -12,7 +12,10 @@ export class HubRecorders {
   readonly memory = new MemoryRecorder();
   readonly file: FileRecorder | undefined;
 
-  constructor(file: string | undefined, readonly replay?: Recording) {
+  constructor(
+    file: string | undefined,
+    readonly replay?: Recording,
+  ) {
     this.file = file ? new FileRecorder(file) : undefined;
   }
 

@@ -33,14 +33,16 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
     }
   });
   app.get('/api/replay', async () => {
-    if (!deps.replay) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'This hub is not replaying a recording (start one with hopscope replay FILE)');
+    if (!deps.replay)
+      throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'This hub is not replaying a recording (start one with hopscope replay FILE)');
     return deps.replay;
   });
 
   app.post('/api/import', { bodyLimit: IMPORT_LIMIT }, async (request) => {
     const title = String((request.query as { title?: string }).title ?? 'import').slice(0, 200);
     const body = request.body;
-    if (body === undefined || body === null || typeof body !== 'object') throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'Send a JSON object or array with Content-Type application/json');
+    if (body === undefined || body === null || typeof body !== 'object')
+      throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'Send a JSON object or array with Content-Type application/json');
     const values = Array.isArray(body) ? body : [body];
     const spans = decodeOtlpJsonValues(values, (i) => (Array.isArray(body) ? `element ${i}` : 'the body'));
     return buildRecording(spans, title, deps.targets());
@@ -67,7 +69,10 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
 
   app.get('/api/export.html', async (_request, reply) => {
     const html = await selfContainedHtml(deps.uiDir, exportedRecording(deps));
-    return reply.type('text/html; charset=utf-8').header('content-disposition', 'attachment; filename="hopscope-recording.html"').send(html);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="hopscope-recording.html"')
+      .send(html);
   });
 }
 

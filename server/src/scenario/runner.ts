@@ -46,13 +46,19 @@ export async function runScenario(scenario: Scenario, options: ScenarioOptions):
     } else if (step.action.kind === 'burst') {
       announce();
       const { path, concurrency, maxRequests } = step.action;
-      await Promise.all(step.action.targets.map((name) => burst(proxyOf(options.targets, name) + path, concurrency, maxRequests, holdUntil, signal)));
+      await Promise.all(
+        step.action.targets.map((name) => burst(proxyOf(options.targets, name) + path, concurrency, maxRequests, holdUntil, signal)),
+      );
     } else announce();
   }
 }
 
 /** Sends the one request with a traceparent we mint, and waits until its trace is complete in the store. */
-async function focusRequest(action: Extract<ScenarioAction, { kind: 'focus' }>, options: ScenarioOptions, signal: AbortSignal): Promise<string | undefined> {
+async function focusRequest(
+  action: Extract<ScenarioAction, { kind: 'focus' }>,
+  options: ScenarioOptions,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const traceId = randomBytes(16).toString('hex');
   const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
   try {

@@ -31,17 +31,20 @@ export const TALK_SCENARIO: Scenario = {
       action: { kind: 'focus', target: 'dev', path: '/items/7', rate: 0.1 },
     },
     {
-      caption: 'Eight clients at once on both servers, each request waiting 100 ms for a slow database. The dev server handles one request at a time: the others wait in line (yellow). The "workers" server runs several at once.',
+      caption:
+        'Eight clients at once on both servers, each request waiting 100 ms for a slow database. The dev server handles one request at a time: the others wait in line (yellow). The "workers" server runs several at once.',
       durationMs: 10_000,
       action: { kind: 'burst', targets: ['dev', 'workers'], path: '/slow?ms=100', concurrency: 8, maxRequests: 500 },
     },
     {
-      caption: 'Now each request needs 30 ms of pure computation. The dev server still takes them one by one, so the line grows; the workers spread them over several processes.',
+      caption:
+        'Now each request needs 30 ms of pure computation. The dev server still takes them one by one, so the line grows; the workers spread them over several processes.',
       durationMs: 10_000,
       action: { kind: 'burst', targets: ['dev', 'workers'], path: '/cpu?ms=30', concurrency: 8, maxRequests: 600 },
     },
     {
-      caption: 'That yellow stretch is the queue hop: time spent waiting for a free worker, before your code even runs. More workers, shorter line.',
+      caption:
+        'That yellow stretch is the queue hop: time spent waiting for a free worker, before your code even runs. More workers, shorter line.',
       durationMs: 0,
       action: { kind: 'caption' },
     },

@@ -11,12 +11,29 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
   root.selectAll('*').remove();
   root.append('h2').text('Compare targets under the same load');
   const form = root.append('form').attr('class', 'compare-form').attr('data-testid', 'compare-form');
-  const field = (label: string, input: (s: Selection<HTMLLabelElement, unknown, null, undefined>) => void) => input(form.append('label').text(`${label} `));
+  const field = (label: string, input: (s: Selection<HTMLLabelElement, unknown, null, undefined>) => void) =>
+    input(form.append('label').text(`${label} `));
   field('A', (l) => l.append('select').attr('name', 'a').attr('data-testid', 'compare-a'));
   field('B', (l) => l.append('select').attr('name', 'b').attr('data-testid', 'compare-b'));
   field('Path', (l) => l.append('input').attr('name', 'path').attr('value', '/cpu?ms=20').attr('data-testid', 'compare-path'));
-  field('Connections', (l) => l.append('input').attr('name', 'concurrency').attr('type', 'number').attr('min', 1).attr('value', 8).attr('data-testid', 'compare-concurrency'));
-  field('Seconds', (l) => l.append('input').attr('name', 'seconds').attr('type', 'number').attr('min', 1).attr('value', 10).attr('data-testid', 'compare-seconds'));
+  field('Connections', (l) =>
+    l
+      .append('input')
+      .attr('name', 'concurrency')
+      .attr('type', 'number')
+      .attr('min', 1)
+      .attr('value', 8)
+      .attr('data-testid', 'compare-concurrency'),
+  );
+  field('Seconds', (l) =>
+    l
+      .append('input')
+      .attr('name', 'seconds')
+      .attr('type', 'number')
+      .attr('min', 1)
+      .attr('value', 10)
+      .attr('data-testid', 'compare-seconds'),
+  );
   form.append('button').attr('type', 'submit').attr('data-testid', 'compare-start').text('Run');
   const status = root.append('p').attr('class', 'compare-status').attr('data-testid', 'compare-status');
   const result = root.append('div').attr('class', 'compare-result').attr('data-testid', 'compare-result');
@@ -27,7 +44,10 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
   void fetch(api('/api/targets'))
     .then((r) => r.json() as Promise<Array<{ name: string }>>)
     .then((targets) => {
-      for (const [name, pick] of [['a', 0], ['b', 1]] as const) {
+      for (const [name, pick] of [
+        ['a', 0],
+        ['b', 1],
+      ] as const) {
         form
           .select<HTMLSelectElement>(`select[name=${name}]`)
           .selectAll('option')
@@ -56,13 +76,22 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
   };
 
   const refreshSaved = async () => {
-    const runs = (await fetch(api('/api/compare')).then((r) => r.json())) as Array<{ id: string; status: string; startedAt: number; spec: { targets: string[]; paths: Array<{ path: string }> }; sentences: string[] }>;
+    const runs = (await fetch(api('/api/compare')).then((r) => r.json())) as Array<{
+      id: string;
+      status: string;
+      startedAt: number;
+      spec: { targets: string[]; paths: Array<{ path: string }> };
+      sentences: string[];
+    }>;
     saved
       .selectAll<HTMLLIElement, (typeof runs)[number]>('li')
       .data(runs, (d) => d.id)
       .join('li')
       .attr('data-testid', 'compare-saved-run')
-      .text((d) => `${new Date(d.startedAt).toLocaleTimeString()} · ${d.spec.targets.join(' vs ')} · ${d.spec.paths.map((p) => p.path).join(', ')} · ${d.status}${d.sentences[0] ? ` — ${d.sentences[0]}` : ''}`)
+      .text(
+        (d) =>
+          `${new Date(d.startedAt).toLocaleTimeString()} · ${d.spec.targets.join(' vs ')} · ${d.spec.paths.map((p) => p.path).join(', ')} · ${d.status}${d.sentences[0] ? ` — ${d.sentences[0]}` : ''}`,
+      )
       .on('click', (_event, d) => void showRun(d.id));
   };
   void refreshSaved();

@@ -3,7 +3,14 @@ import type { StatsSnapshot } from '@hopscope/shared';
 import { setText } from './text';
 
 /** Counters per target and the hub's own health (or, in a replay, the recording's), as text. */
-export function renderCounters(container: HTMLElement, stats: StatsSnapshot | undefined, targets: string[], animatedShare: number, droppedMessages: number, replayLine?: string): void {
+export function renderCounters(
+  container: HTMLElement,
+  stats: StatsSnapshot | undefined,
+  targets: string[],
+  animatedShare: number,
+  droppedMessages: number,
+  replayLine?: string,
+): void {
   const cards = select(container)
     .selectAll<HTMLDivElement, string>('div.counter-card')
     .data(targets, (d) => d)
@@ -51,8 +58,8 @@ export function renderCounters(container: HTMLElement, stats: StatsSnapshot | un
     .attr('data-testid', 'hub-health')
     .text(
       replayLine ??
-      (hub
-        ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
-        : 'hub: waiting for statistics…'),
+        (hub
+          ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
+          : 'hub: waiting for statistics…'),
     );
 }

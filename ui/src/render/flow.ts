@@ -23,7 +23,11 @@ export interface FlowView {
  * right, a lane per worker, the waiting line in front of the server, one
  * particle per request. Keyed d3 joins, no state of its own; text only.
  */
-export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefined>, view: FlowView, drawStatic: boolean): { animated: number; total: number } {
+export function renderFlow(
+  svg: Selection<SVGSVGElement, unknown, null, undefined>,
+  view: FlowView,
+  drawStatic: boolean,
+): { animated: number; total: number } {
   // Stations, lanes and labels change at human speed; redrawing them every frame would
   // invalidate layout 60 times a second. Particles move every frame.
   if (drawStatic) svg.attr('viewBox', `0 0 ${WIDTH} ${Math.max(1, view.targets.length) * ROW_HEIGHT}`);
@@ -44,16 +48,29 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
     .attr('data-testid', (d) => `flow-row-${d}`)
     .each(function (target, index) {
       const row = select(this);
-      const geometry: RowGeometry = { width: WIDTH, rowHeight: ROW_HEIGHT, top: index * ROW_HEIGHT, lanes: view.lanesByTarget.get(target) ?? [] };
+      const geometry: RowGeometry = {
+        width: WIDTH,
+        rowHeight: ROW_HEIGHT,
+        top: index * ROW_HEIGHT,
+        lanes: view.lanesByTarget.get(target) ?? [],
+      };
       const traces = view.tracesByTarget.get(target) ?? [];
       const { particles, overflow } = placeParticles(traces, view.at, geometry);
       animated += particles.length;
       total += particles.length + [...overflow.values()].reduce((a, b) => a + b, 0);
       drawParticles(row.select('g.particles'), particles, view);
       if (!drawStatic) return;
-      row.select('text.row-label').attr('y', geometry.top + 20).call(setText, target);
+      row
+        .select('text.row-label')
+        .attr('y', geometry.top + 20)
+        .call(setText, target);
       drawLanes(row.select('g.lanes'), geometry);
-      drawStations(row.select('g.stations'), geometry, view.stats?.targets[target]?.hops, view.current?.target === target ? view.current.station : undefined);
+      drawStations(
+        row.select('g.stations'),
+        geometry,
+        view.stats?.targets[target]?.hops,
+        view.current?.target === target ? view.current.station : undefined,
+      );
       row
         .select('g.overflow')
         .selectAll<SVGTextElement, [string, number]>('text')
@@ -67,7 +84,12 @@ export function renderFlow(svg: Selection<SVGSVGElement, unknown, null, undefine
   return { animated, total };
 }
 
-function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, geometry: RowGeometry, hops: Record<string, { p50: number; p95: number }> | undefined, current: string | undefined): void {
+function drawStations(
+  group: Selection<SVGGElement, unknown, null, undefined>,
+  geometry: RowGeometry,
+  hops: Record<string, { p50: number; p95: number }> | undefined,
+  current: string | undefined,
+): void {
   const middle = laneY({ ...geometry, lanes: [] }, undefined);
   const station = group
     .selectAll<SVGGElement, string>('g.station')
@@ -82,8 +104,15 @@ function drawStations(group: Selection<SVGGElement, unknown, null, undefined>, g
     .attr('data-testid', (d) => `station-${d}`)
     // The waiting line belongs to the server station.
     .classed('current', (d) => d === current || (d === 'server' && current === 'queue') || (d === 'response' && current === 'done'));
-  station.select('rect').attr('x', (d) => stationX(d, geometry.width) - 48).attr('y', geometry.top + 28);
-  station.select('text.station-label').attr('x', (d) => stationX(d, geometry.width)).attr('y', geometry.top + 46).call(setText, (d: string) => STATION_LABELS[d] ?? d);
+  station
+    .select('rect')
+    .attr('x', (d) => stationX(d, geometry.width) - 48)
+    .attr('y', geometry.top + 28);
+  station
+    .select('text.station-label')
+    .attr('x', (d) => stationX(d, geometry.width))
+    .attr('y', geometry.top + 46)
+    .call(setText, (d: string) => STATION_LABELS[d] ?? d);
   station
     .select('text.station-stat')
     .attr('x', (d) => stationX(d, geometry.width))
@@ -117,15 +146,30 @@ function drawLanes(group: Selection<SVGGElement, unknown, null, undefined>, geom
       return g;
     })
     .attr('data-testid', (d) => `lane-${d}`);
-  lane.select('line').attr('x1', x1).attr('x2', x2).attr('y1', (d) => laneY(geometry, d)).attr('y2', (d) => laneY(geometry, d));
-  lane.select('text').attr('x', x2 + 4).attr('y', (d) => laneY(geometry, d) + 4).call(setText, (d: string) => `pid ${d}`);
+  lane
+    .select('line')
+    .attr('x1', x1)
+    .attr('x2', x2)
+    .attr('y1', (d) => laneY(geometry, d))
+    .attr('y2', (d) => laneY(geometry, d));
+  lane
+    .select('text')
+    .attr('x', x2 + 4)
+    .attr('y', (d) => laneY(geometry, d) + 4)
+    .call(setText, (d: string) => `pid ${d}`);
 }
 
 function drawParticles(group: Selection<SVGGElement, unknown, null, undefined>, particles: ParticlePlace[], view: FlowView): void {
   group
     .selectAll<SVGCircleElement, ParticlePlace>('circle')
     .data(particles, (d) => d.traceId)
-    .join((enter) => enter.append('circle').attr('r', 7).attr('class', 'particle').on('click', (_event, d) => view.onFollow(d.traceId)))
+    .join((enter) =>
+      enter
+        .append('circle')
+        .attr('r', 7)
+        .attr('class', 'particle')
+        .on('click', (_event, d) => view.onFollow(d.traceId)),
+    )
     .attr('data-testid', 'particle')
     .attr('data-trace-id', (d) => d.traceId)
     .each(function (d) {

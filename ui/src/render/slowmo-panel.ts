@@ -17,7 +17,10 @@ export function renderSlowMotion(slow: SlowMotion | undefined): void {
   if (panel.hidden !== (slow === undefined)) panel.hidden = slow === undefined;
   if (!slow) return;
   const { trace, current, step, stops } = slow;
-  select(byId('slowmo-title')).call(setText, `${trace.method} ${trace.path} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`);
+  select(byId('slowmo-title')).call(
+    setText,
+    `${trace.method} ${trace.path} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`,
+  );
   select(byId('slowmo-step')).call(setText, `hop ${step + 1} of ${stops.length}`);
   select(byId('slowmo-play')).call(setText, slow.playing ? 'Pause' : 'Play');
   const caption = byId('slowmo-caption');
@@ -34,7 +37,8 @@ export function renderSlowMotion(slow: SlowMotion | undefined): void {
     .classed('passed', (i) => i < step)
     .call(setText, (i: number) => {
       const stop = stops[i]!;
-      const label = stop.station === 'done' ? 'Done' : stop.station === 'queue' ? 'Waiting' : (STATION_LABELS[stop.station] ?? stop.station);
+      const label =
+        stop.station === 'done' ? 'Done' : stop.station === 'queue' ? 'Waiting' : (STATION_LABELS[stop.station] ?? stop.station);
       return stop.returning ? `${label} ↩` : label;
     });
 }

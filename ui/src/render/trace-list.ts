@@ -3,11 +3,21 @@ import { isFailedTrace, type Trace } from '@hopscope/shared';
 import { setText } from './text';
 
 /** The trace list, newest first: one keyed row per trace, every cell set with `.text()`. */
-export function renderTraceList(tbody: HTMLTableSectionElement, traces: Trace[], selected: string | undefined, onSelect: (traceId: string) => void): void {
+export function renderTraceList(
+  tbody: HTMLTableSectionElement,
+  traces: Trace[],
+  selected: string | undefined,
+  onSelect: (traceId: string) => void,
+): void {
   select(tbody)
     .selectAll<HTMLTableRowElement, Trace>('tr')
     .data(traces, (d) => d.traceId)
-    .join((enter) => enter.append('tr').attr('data-testid', 'trace-row').on('click', (_event, d) => onSelect(d.traceId)))
+    .join((enter) =>
+      enter
+        .append('tr')
+        .attr('data-testid', 'trace-row')
+        .on('click', (_event, d) => onSelect(d.traceId)),
+    )
     .attr('data-trace-id', (d) => d.traceId)
     .classed('failed', isFailedTrace)
     .classed('in-flight', (d) => d.inFlight)

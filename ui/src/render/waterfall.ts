@@ -14,9 +14,15 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
     root.append('p').attr('class', 'hint').text('Click a request in the list to see its waterfall.');
     return;
   }
-  root.append('h3').text(`${trace.method} ${trace.path} → ${trace.inFlight ? 'in flight' : (trace.status ?? '')} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`);
+  root
+    .append('h3')
+    .text(
+      `${trace.method} ${trace.path} → ${trace.inFlight ? 'in flight' : (trace.status ?? '')} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`,
+    );
   const end = Math.max(...trace.hops.map((h) => h.start + h.duration), trace.start + (trace.duration ?? 0));
-  const x = scaleLinear().domain([trace.start, Math.max(end, trace.start + 0.001)]).range([0, 100]);
+  const x = scaleLinear()
+    .domain([trace.start, Math.max(end, trace.start + 0.001)])
+    .range([0, 100]);
   const rows = root
     .append('div')
     .attr('class', 'waterfall-rows')
@@ -26,7 +32,10 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
     .attr('class', (d) => `hop ${d.source}${d.error ? ' failed' : ''}`)
     .attr('data-testid', 'waterfall-hop')
     .attr('data-hop', (d) => d.hop);
-  rows.append('span').attr('class', 'hop-name').text((d) => `${STATION_LABELS[d.hop] ?? d.hop}${d.hop === 'queue' ? ' (waiting)' : ''}`);
+  rows
+    .append('span')
+    .attr('class', 'hop-name')
+    .text((d) => `${STATION_LABELS[d.hop] ?? d.hop}${d.hop === 'queue' ? ' (waiting)' : ''}`);
   rows
     .append('span')
     .attr('class', 'hop-track')
@@ -34,7 +43,10 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
     .attr('class', 'hop-bar')
     .style('left', (d) => `${x(d.start)}%`)
     .style('width', (d) => `${Math.max(0.4, x(d.start + d.duration) - x(d.start))}%`);
-  rows.append('span').attr('class', 'hop-duration').text((d) => `${d.duration.toFixed(2)} ms${d.measured ? '' : ` (${d.source})`}`);
+  rows
+    .append('span')
+    .attr('class', 'hop-duration')
+    .text((d) => `${d.duration.toFixed(2)} ms${d.measured ? '' : ` (${d.source})`}`);
 
   const failed = trace.hops.find((h) => h.error);
   if (failed?.error) {

@@ -2,16 +2,45 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, Recording, Trace } from '@hopscope/shared';
 import { ReplaySession } from './session';
 
-const hop = (name: Hop['hop'], start: number, duration: number): Hop => ({ hop: name, start, duration, measured: true, source: 'measured', inFlight: false, attributes: {} });
-const trace = (id: string, start: number, duration: number, extra: Partial<Trace> = {}): Trace => ({
-  traceId: id, target: 'dev', method: 'GET', path: `/${id}`, status: 200, start, duration, inFlight: false,
-  hops: [hop('proxy', start, duration), hop('server', start + 1, duration - 2), hop('gateway', start + 2, duration - 4)], ...extra,
+const hop = (name: Hop['hop'], start: number, duration: number): Hop => ({
+  hop: name,
+  start,
+  duration,
+  measured: true,
+  source: 'measured',
+  inFlight: false,
+  attributes: {},
 });
-const recording = (traces: Trace[]): Recording => ({ version: 1, title: 't', targets: [{ name: 'dev', upstream: '', proxy: '' }], traces, start: traces[0]!.start, end: Math.max(...traces.map((t) => t.start + (t.duration ?? 0))) });
+const trace = (id: string, start: number, duration: number, extra: Partial<Trace> = {}): Trace => ({
+  traceId: id,
+  target: 'dev',
+  method: 'GET',
+  path: `/${id}`,
+  status: 200,
+  start,
+  duration,
+  inFlight: false,
+  hops: [hop('proxy', start, duration), hop('server', start + 1, duration - 2), hop('gateway', start + 2, duration - 4)],
+  ...extra,
+});
+const recording = (traces: Trace[]): Recording => ({
+  version: 1,
+  title: 't',
+  targets: [{ name: 'dev', upstream: '', proxy: '' }],
+  traces,
+  start: traces[0]!.start,
+  end: Math.max(...traces.map((t) => t.start + (t.duration ?? 0))),
+});
 
 describe('ReplaySession', () => {
   // Given out of order, as an import might be; one long request overlaps the short ones.
-  const session = new ReplaySession(recording([trace('b', 1_100, 20), trace('long', 1_000, 5_000, { worker: '7' }), trace('c', 9_000, 20, { target: 'workers', worker: '8', status: 500 })]));
+  const session = new ReplaySession(
+    recording([
+      trace('b', 1_100, 20),
+      trace('long', 1_000, 5_000, { worker: '7' }),
+      trace('c', 9_000, 20, { target: 'workers', worker: '8', status: 500 }),
+    ]),
+  );
 
   it('draws what runs at the playhead, including a long request that started long before', () => {
     expect(session.activeAt(1_110).map((t) => t.traceId)).toEqual(['long', 'b']);

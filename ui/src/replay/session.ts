@@ -25,7 +25,9 @@ export class ReplaySession implements TraceSource {
     this.byId = new Map(this.traces.map((t) => [t.traceId, t]));
     this.longestMs = this.traces.reduce((max, t) => Math.max(max, t.duration ?? 0), 0);
     const named = new Set(recording.targets.map((t) => t.name));
-    const extra = [...new Set(this.traces.map((t) => t.target))].filter((name) => !named.has(name)).map((name) => ({ name, upstream: '', proxy: '' }));
+    const extra = [...new Set(this.traces.map((t) => t.target))]
+      .filter((name) => !named.has(name))
+      .map((name) => ({ name, upstream: '', proxy: '' }));
     this.targets = [...recording.targets, ...extra];
   }
 
@@ -74,7 +76,15 @@ export class ReplaySession implements TraceSource {
     // Counters are read four times a second; recompute when the playhead moved noticeably.
     if (!this.statsCache || Math.abs(this.statsCache.at - at) > 100) {
       const spans = this.traces.reduce((n, t) => n + t.hops.filter((h) => h.measured).length, 0);
-      this.statsCache = { at, stats: replayStats(this.traces, this.targets.map((t) => t.name), at, { spans }) };
+      this.statsCache = {
+        at,
+        stats: replayStats(
+          this.traces,
+          this.targets.map((t) => t.name),
+          at,
+          { spans },
+        ),
+      };
     }
     return this.statsCache.stats;
   }

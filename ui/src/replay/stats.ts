@@ -30,7 +30,15 @@ export function replayStats(traces: readonly Trace[], targets: readonly string[]
   return {
     at,
     windowMs: REPLAY_WINDOW_MS,
-    hub: { spansReceived: totals.spans, spansDropped: 0, tracesStored: traces.length, tracesEvicted: 0, ingestLagMs: 0, liveClients: 0, liveDropped: 0 },
+    hub: {
+      spansReceived: totals.spans,
+      spansDropped: 0,
+      tracesStored: traces.length,
+      tracesEvicted: 0,
+      ingestLagMs: 0,
+      liveClients: 0,
+      liveDropped: 0,
+    },
     targets: result,
   };
 }

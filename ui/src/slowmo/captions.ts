@@ -13,7 +13,7 @@ export function captionFor(stop: Stop, trace: Trace): string {
       return `The browser sends ${trace.method} ${trace.path}.`;
     case 'proxy':
       return stop.returning
-        ? 'hopscope\'s proxy streams the response back to the client.'
+        ? "hopscope's proxy streams the response back to the client."
         : `hopscope's proxy receives ${trace.method} ${trace.path}, starts the trace and forwards it to ${trace.target}.`;
     case 'queue':
       return trace.hops.some((h) => h.hop === 'gateway')

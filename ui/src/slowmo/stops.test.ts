@@ -6,12 +6,29 @@ import { captionFor } from './captions';
 import { SlowMotion } from './controller';
 import { stopsOf, stopTime } from './stops';
 
-const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({ hop: name, start, duration, measured: true, source: 'measured', inFlight: false, attributes: {}, ...extra });
+const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
+  hop: name,
+  start,
+  duration,
+  measured: true,
+  source: 'measured',
+  inFlight: false,
+  attributes: {},
+  ...extra,
+});
 
 // A Flask request as the hub assembles it: proxy ⊃ server ⊃ (queue, gateway ⊃ route, view, response).
 const flask: Trace = {
-  traceId: 't1', target: 'flask-dev', method: 'GET', path: '/items/7', route: '/items/<int:item_id>', status: 200,
-  start: 1000, duration: 20, worker: '4242', inFlight: false,
+  traceId: 't1',
+  target: 'flask-dev',
+  method: 'GET',
+  path: '/items/7',
+  route: '/items/<int:item_id>',
+  status: 200,
+  start: 1000,
+  duration: 20,
+  worker: '4242',
+  inFlight: false,
   hops: [
     hop('proxy', 1000, 20),
     hop('server', 1001, 18),
@@ -25,10 +42,21 @@ const flask: Trace = {
 
 describe('slow motion stops', () => {
   it('visits the stations in the order the diagram draws them, then the way back, then done', () => {
-    expect(stopsOf(flask).map((s) => (s.returning ? `${s.station}↩` : s.station))).toEqual(['proxy', 'queue', 'gateway', 'route', 'view', 'response', 'gateway↩', 'server', 'proxy↩', 'done']);
+    expect(stopsOf(flask).map((s) => (s.returning ? `${s.station}↩` : s.station))).toEqual([
+      'proxy',
+      'queue',
+      'gateway',
+      'route',
+      'view',
+      'response',
+      'gateway↩',
+      'server',
+      'proxy↩',
+      'done',
+    ]);
   });
 
-  it('each step time is drawn at that step\'s station', () => {
+  it("each step time is drawn at that step's station", () => {
     for (const stop of stopsOf(flask).slice(0, -1)) expect(stationAt(flask, stopTime(stop))).toBe(stop.station);
   });
 
@@ -47,10 +75,20 @@ describe('slow motion stops', () => {
     expect(stopsOf(bare).map((s) => s.station)).toEqual(['proxy', 'queue', 'proxy', 'done']);
   });
 
-  it('captions say what happens there, with the trace\'s own route and worker', () => {
+  it("captions say what happens there, with the trace's own route and worker", () => {
     const stops = stopsOf(flask);
-    expect(captionFor(stops.find((s) => s.station === 'route')!, flask)).toContain('/items/<int:item_id>');
-    expect(captionFor(stops.find((s) => s.station === 'gateway')!, flask)).toContain('worker 4242');
+    expect(
+      captionFor(
+        stops.find((s) => s.station === 'route')!,
+        flask,
+      ),
+    ).toContain('/items/<int:item_id>');
+    expect(
+      captionFor(
+        stops.find((s) => s.station === 'gateway')!,
+        flask,
+      ),
+    ).toContain('worker 4242');
     expect(captionFor(stops.at(-1)!, flask)).toBe('Done: 200 in 20.0 ms.');
   });
 });

@@ -41,7 +41,14 @@ export function stopsOf(trace: Trace): Stop[] {
   const pieces = foldReturns(timeline(trace, end), (end - trace.start) * MIN_SHARE);
   const seen = new Set<Station>();
   const stops: Stop[] = pieces.map((piece) => {
-    const stop: Stop = { station: piece.station, from: piece.from, to: piece.to, at: (piece.own.from + piece.own.to) / 2, hop: hopFor(trace, piece.station), returning: seen.has(piece.station) };
+    const stop: Stop = {
+      station: piece.station,
+      from: piece.from,
+      to: piece.to,
+      at: (piece.own.from + piece.own.to) / 2,
+      hop: hopFor(trace, piece.station),
+      returning: seen.has(piece.station),
+    };
     seen.add(piece.station);
     return stop;
   });
@@ -51,7 +58,9 @@ export function stopsOf(trace: Trace): Stop[] {
 
 /** The trace cut at every hop boundary, each piece with its station, neighbours on one station merged. */
 function timeline(trace: Trace, end: number): Piece[] {
-  const cuts = [...new Set([trace.start, end, ...trace.hops.flatMap((h) => [h.start, hopEnd(h)])])].filter((t) => t >= trace.start && t <= end).sort((a, b) => a - b);
+  const cuts = [...new Set([trace.start, end, ...trace.hops.flatMap((h) => [h.start, hopEnd(h)])])]
+    .filter((t) => t >= trace.start && t <= end)
+    .sort((a, b) => a - b);
   const pieces: Piece[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const from = cuts[i]!;

@@ -22,13 +22,23 @@ export async function recordingStatus(): Promise<RecordingStatus> {
 
 export async function setRecording(action: 'start' | 'stop'): Promise<RecordingStatus> {
   // JSON body: the hub refuses state changes that a cross-site form could send.
-  return json<RecordingStatus>(await fetch(api('/api/recording'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) }));
+  return json<RecordingStatus>(
+    await fetch(api('/api/recording'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action }),
+    }),
+  );
 }
 
 /** Sends OTLP requests read from a file; the hub decodes and assembles them without storing them. */
 export async function importRecording(requests: unknown[], title: string): Promise<Recording> {
   const query = `${location.search ? `${location.search}&` : '?'}title=${encodeURIComponent(title)}`;
-  const response = await fetch(`/api/import${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(requests) });
+  const response = await fetch(`/api/import${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(requests),
+  });
   const recording = parseRecording(await json<unknown>(response));
   if (!recording) throw new Error('the hub sent back something that is not a recording');
   return recording;
