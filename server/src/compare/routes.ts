@@ -37,15 +37,13 @@ export function compareRoutes(deps: CompareDeps): FastifyPluginAsync {
       return reply.code(202).send({ id: run.id, status: run.status });
     });
     app.get('/api/compare', async () =>
-      runner
-        .list()
-        .map(({ id, spec, status, startedAt, comparisons }) => ({
-          id,
-          spec,
-          status,
-          startedAt,
-          sentences: comparisons.map((c) => c.sentence),
-        })),
+      runner.list().map(({ id, spec, status, startedAt, comparisons }) => ({
+        id,
+        spec,
+        status,
+        startedAt,
+        sentences: comparisons.map((c) => c.sentence),
+      })),
     );
     app.get('/api/compare/:id', async (request) => {
       const run = runner.get((request.params as { id: string }).id);
