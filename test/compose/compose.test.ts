@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OPTIONS } from '@hopscope/cli';
 
-// No Docker engine runs here: check that the compose file agrees with the CLI, the example app and the README.
+// No Docker engine runs here: check that the compose file agrees with the CLI, the example app and docs/python.md.
 const root = new URL('../../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
   services: Record<
@@ -19,18 +19,18 @@ const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'))
     }
   >;
 };
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const pythonDoc = readFileSync(new URL('docs/python.md', root), 'utf8');
 const gunicornConf = readFileSync(new URL('examples/flask/gunicorn.conf.py', root), 'utf8');
 const appPy = readFileSync(new URL('examples/flask/app.py', root), 'utf8');
 
 describe('docker-compose.yml', () => {
   const { hopscope, 'flask-dev': dev, gunicorn, jaeger } = compose.services;
 
-  it('has the services the README describes', () => {
+  it('has the services docs/python.md describes', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['flask-dev', 'gunicorn', 'hopscope', 'jaeger']);
     expect(jaeger!.profiles).toEqual(['jaeger']);
-    expect(readme).toContain('docker compose up');
-    expect(readme).toContain('--profile jaeger');
+    expect(pythonDoc).toContain('docker compose up');
+    expect(pythonDoc).toContain('--profile jaeger');
   });
 
   it('hopscope runs `up` with flags and variables the CLI really has, targets pointing at the app services', () => {

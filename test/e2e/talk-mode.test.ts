@@ -149,7 +149,7 @@ describe('hopscope replay in the dashboard', () => {
     await expect.poll(() => page.getByTestId('help').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('help').isVisible()).toBe(false);
-    // A picture for the README: presentation mode in the middle of the recording, one request in slow motion.
+    // A picture for docs/talk-mode.md: presentation mode in the middle of the recording, one request in slow motion.
     await page.keyboard.press('1');
     await page.getByTestId('scrubber').fill(String(Math.round((recording.end - recording.start) * 0.62)));
     await page.keyboard.press('s');
