@@ -5,13 +5,17 @@
     app = hopscope_wsgi.HopscopeMiddleware(wsgi_app)   # any WSGI app: gateway, response
 
 Spans go as OTLP/HTTP JSON to $OTEL_EXPORTER_OTLP_ENDPOINT (default
-http://127.0.0.1:4318, hopscope's receiver) from a background thread; set
-HOPSCOPE_EXPORT=off to rely on the Server-Timing header alone.
+http://127.0.0.1:4318, hopscope's receiver) from a background thread (under
+uWSGI without --enable-threads: after each response); set HOPSCOPE_EXPORT=off
+to rely on the Server-Timing header alone. OTEL_SERVICE_NAME,
+OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS are honoured, and
+OTEL_SDK_DISABLED=true turns the middleware into a pass-through.
 """
-from ._exporter import Exporter
+from ._exporter import Exporter, sdk_disabled
 from ._middleware import HopscopeMiddleware as _Middleware
 
 __all__ = ["instrument", "HopscopeMiddleware", "stats"]
+__version__ = "0.1.0"
 
 _exporters = []
 
@@ -25,6 +29,8 @@ def HopscopeMiddleware(app, service_name="wsgi-app"):
 def instrument(app, service_name=None):
     """Instruments a Flask app in place (or wraps a plain WSGI callable) and returns it."""
     if hasattr(app, "wsgi_app") and hasattr(app, "dispatch_request"):
+        if sdk_disabled():
+            return app
         from ._flask import instrument_flask
 
         instrument_flask(app)

@@ -4,6 +4,11 @@ Fork-safe: the queue and the thread belong to the process that made them. A
 Gunicorn worker (forked from the master, with or without --preload) gets a
 fresh queue and starts its own thread on its first span, so no span waits
 for a thread that only exists in the parent.
+
+uWSGI without --enable-threads holds the GIL while it waits for the next
+request, so a background thread never gets to send. There the spans go
+from uWSGI's after-request hook instead, which runs once the client has its
+response, within a short time budget.
 """
 import json
 import os
@@ -14,10 +19,16 @@ import time
 import urllib.parse
 import urllib.request
 
+from ._spans import PROCESS_PID, SERVICE_NAME
+
 MAX_QUEUE = 2048
 BATCH = 256
 FLUSH_SECONDS = 0.1
 TIMEOUT_SECONDS = 2.0
+# Without a thread, export takes the worker's time between requests: keep it short, and after a
+# failure let spans wait (bounded by MAX_QUEUE) rather than spend this on every request.
+SYNC_BUDGET_SECONDS = 0.5
+SYNC_BACKOFF_SECONDS = 5.0
 
 
 # Telemetry goes straight to the collector: an HTTP(S)_PROXY meant for the app's own outbound calls must not apply.
@@ -54,6 +65,64 @@ def _headers():
     return headers
 
 
+def sdk_disabled():
+    """OTEL_SDK_DISABLED: only "true" (any case) disables, as the OTel spec defines its booleans."""
+    return os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+
+
+def resource_attributes():
+    """OTEL_RESOURCE_ATTRIBUTES as the OTel spec defines it: `key=value,key2=value2` (W3C Baggage
+    style, no properties), whitespace trimmed, values percent-decoded as UTF-8. Like the OTel
+    Python SDK, a pair without '=' or with an empty key is skipped and the rest kept."""
+    attributes = {}
+    for item in os.environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if sep and key:
+            attributes[key] = urllib.parse.unquote(value.strip())
+    return attributes
+
+
+_uwsgi = None
+
+
+def uwsgi_without_threads():
+    """The uwsgi module, when this process is a uWSGI worker with Python threads off; else None.
+    `has_threads` is what uWSGI itself goes by (set by --enable-threads and by --threads N)."""
+    try:
+        import uwsgi  # only importable inside uWSGI
+    except ImportError:
+        return None
+    threads = getattr(uwsgi, "has_threads", None)
+    if threads is None:
+        options = getattr(uwsgi, "opt", {}) or {}
+        threads = options.get("enable-threads") or options.get("threads")
+    return None if threads else uwsgi
+
+
+def _install_after_request_hook(uwsgi):
+    """uWSGI calls `uwsgi.after_req_hook` after each response has gone, but reads it only once, after
+    the app is loaded: so this runs when the middleware is made. A hook the app set is kept and chained."""
+    global _uwsgi
+    if _uwsgi is not None:
+        return
+    _uwsgi = uwsgi
+    previous = getattr(uwsgi, "after_req_hook", None)
+
+    def after_request():
+        try:
+            for exporter in list(_SYNC_EXPORTERS):
+                exporter.flush_now()
+        finally:
+            if previous is not None:
+                previous()
+
+    uwsgi.after_req_hook = after_request
+
+
+_SYNC_EXPORTERS = []
+
+
 class Exporter:
     def __init__(self, service_name):
         self.service_name = service_name
@@ -61,6 +130,18 @@ class Exporter:
         self.exported = 0
         self._last_warning = 0.0
         self._reset()
+        self._sync = False
+        self._hook_ran = False
+        self._hook_missing = False
+        self._retry_at = 0.0
+        try:
+            uwsgi = uwsgi_without_threads()
+            if uwsgi is not None:
+                self._sync = True
+                _SYNC_EXPORTERS.append(self)
+                _install_after_request_hook(uwsgi)
+        except Exception:
+            pass
 
     def _reset(self):
         self._pid = os.getpid()
@@ -68,9 +149,11 @@ class Exporter:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread = None
+        self._waiting_requests = 0
+        self._told_sync = False
 
     def enabled(self):
-        return os.environ.get("HOPSCOPE_EXPORT", "on").lower() not in ("off", "0", "false", "no")
+        return os.environ.get("HOPSCOPE_EXPORT", "on").lower() not in ("off", "0", "false", "no") and not sdk_disabled()
 
     def enqueue(self, spans):
         """Never blocks and never raises: a full queue drops the spans and counts them."""
@@ -83,11 +166,52 @@ class Exporter:
                 room = MAX_QUEUE - len(self._queue)
                 self._queue.extend(spans[:room])
                 self.dropped += max(0, len(spans) - room)
-            if self._thread is None:
+            if self._sync:
+                self._enqueued_without_thread()
+            elif self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hopscope-exporter", daemon=True)
                 self._thread.start()
         except Exception:
             self.dropped += len(spans)
+
+    def _enqueued_without_thread(self):
+        if not self._told_sync:
+            self._told_sync = True
+            sys.stderr.write(
+                "hopscope_wsgi[%d]: uWSGI runs without Python threads, so spans are exported after each response "
+                "(up to %.1f s of this worker's time when the hub is slow) instead of from a background thread; "
+                "start uWSGI with --enable-threads to export in the background\n" % (os.getpid(), SYNC_BUDGET_SECONDS)
+            )
+            sys.stderr.flush()
+        self._waiting_requests += 1
+        if self._waiting_requests > 1 and not self._hook_ran:
+            # The after-request hook did not run after the last request (the app replaced it, or set
+            # its own after uWSGI read ours): from now on send before each response closes, rather than never.
+            self._hook_missing = True
+        if self._hook_missing:
+            self.flush_now(from_hook=False)
+
+    def flush_now(self, from_hook=True):
+        """Sends what is queued, within SYNC_BUDGET_SECONDS; never raises."""
+        try:
+            if from_hook:
+                self._hook_ran = True
+            self._waiting_requests = 0
+            now = time.monotonic()
+            if now < self._retry_at:
+                return
+            deadline = now + SYNC_BUDGET_SECONDS
+            while True:
+                remaining = deadline - time.monotonic()
+                with self._lock:
+                    if not self._queue or remaining <= 0:
+                        return
+                    batch, self._queue = self._queue[:BATCH], self._queue[BATCH:]
+                if not self._send(batch, timeout=remaining):
+                    self._retry_at = time.monotonic() + SYNC_BACKOFF_SECONDS
+                    return
+        except Exception:
+            pass
 
     def _run(self):
         while True:
@@ -97,19 +221,21 @@ class Exporter:
             if batch:
                 self._send(batch)
 
-    def _send(self, batch):
-        body = json.dumps(self._export_request(batch)).encode("utf-8")
-        headers = _headers()
-        headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(_endpoint(), data=body, method="POST", headers=headers)
+    def _send(self, batch, timeout=TIMEOUT_SECONDS):
         try:
-            with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            body = json.dumps(self._export_request(batch)).encode("utf-8")
+            headers = _headers()
+            headers["Content-Type"] = "application/json"
+            request = urllib.request.Request(_endpoint(), data=body, method="POST", headers=headers)
+            with _OPENER.open(request, timeout=timeout) as response:
                 response.read()
             self.exported += len(batch)
+            return True
         except Exception as exc:
             # The hub is down or slow: the request already went on; the spans are dropped and counted.
             self.dropped += len(batch)
             self._warn(exc)
+            return False
 
     def _warn(self, exc):
         """Says how many spans were lost, at most every 5 seconds per process."""
@@ -121,7 +247,13 @@ class Exporter:
         sys.stderr.flush()
 
     def _export_request(self, spans):
-        resource = {"service.name": os.environ.get("OTEL_SERVICE_NAME", self.service_name), "process.pid": os.getpid()}
+        # The environment describes the deployment, so it wins over the name given in code; OTEL_SERVICE_NAME
+        # wins over a service.name in OTEL_RESOURCE_ATTRIBUTES (OTel spec). The pid is always this process's.
+        resource = {SERVICE_NAME: self.service_name}
+        resource.update(resource_attributes())
+        if os.environ.get("OTEL_SERVICE_NAME"):
+            resource[SERVICE_NAME] = os.environ["OTEL_SERVICE_NAME"]
+        resource[PROCESS_PID] = os.getpid()
         return {
             "resourceSpans": [
                 {

@@ -1,6 +1,6 @@
 """Flask: the route hop (URL matching) and the view hop (the view function)."""
 from ._middleware import CURRENT
-from ._spans import ROUTE
+from ._spans import ROUTE, is_http_answer
 
 _patched = False
 
@@ -14,17 +14,22 @@ def instrument_flask(app):
         hops = CURRENT.get()
         if hops is None:
             return dispatch(*args, **kwargs)
-        hops.view = hops.child("view", "view")
         try:
-            rule = getattr(_flask_request(), "url_rule", None)
-            if rule is not None:
-                hops.view.name = "view %s" % rule.endpoint
+            request = _flask_request()
+            routed = getattr(request, "routing_exception", None) is None
+            rule = getattr(request, "url_rule", None)
         except Exception:
-            pass
+            routed, rule = True, None
+        if not routed:
+            # No view runs: Flask raises the routing answer (404, 405, a redirect) from here.
+            return dispatch(*args, **kwargs)
+        hops.view = hops.child("view", "view" if rule is None else "view %s" % rule.endpoint)
         try:
             return dispatch(*args, **kwargs)
         except BaseException as exc:
-            hops.view.record_exception(exc)
+            # abort(404) in a view is an answer; abort(503) and real exceptions are failures.
+            if not is_http_answer(exc):
+                hops.view.record_exception(exc)
             raise
         finally:
             hops.view.end()

@@ -2,7 +2,8 @@
 import contextvars
 import time
 
-from ._spans import STATUS, RequestHops
+from ._exporter import sdk_disabled
+from ._spans import ERROR_TYPE, STATUS, RequestHops, is_http_answer
 
 CURRENT = contextvars.ContextVar("hopscope_request", default=None)
 
@@ -15,8 +16,12 @@ class HopscopeMiddleware:
     def __init__(self, app, exporter):
         self.app = app
         self.exporter = exporter
+        # OTEL_SDK_DISABLED=true: a pass-through, no spans and no Server-Timing header.
+        self.disabled = sdk_disabled()
 
     def __call__(self, environ, start_response):
+        if self.disabled:
+            return self.app(environ, start_response)
         try:
             hops = RequestHops(environ)
         except Exception:  # telemetry never breaks a request
@@ -36,15 +41,24 @@ class HopscopeMiddleware:
 
         try:
             result = self.app(environ, traced_start_response)
-        except BaseException:
+        except BaseException as exc:
             CURRENT.reset(token)
-            self._finish(hops)
+            try:
+                if not is_http_answer(exc):
+                    hops.gateway.record_exception(exc)
+            finally:
+                self._finish(hops)
             raise
         CURRENT.reset(token)
         return _ClosingIterable(result, lambda: self._finish(hops))
 
     def _finish(self, hops):
         now = time.time_ns()
+        status = hops.gateway.attributes.get(STATUS)
+        if isinstance(status, int) and status >= 500 and not hops.gateway.error:
+            # A 5xx is the server's failure (HTTP semantic conventions): error.type names the view's exception if one was raised.
+            failed = hops.view if hops.view is not None and hops.view.error else None
+            hops.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
         if hops.response is None and hops.view is not None:
             hops.response = hops.child("response", "response", start_ns=hops.view.end_ns)
         if hops.response is not None:

@@ -1,11 +1,12 @@
 """Spans as plain objects, and one request's hops (gateway, route, view, response)."""
 import os
+import sys
 import time
 import traceback
 
 from ._ids import new_span_id, new_trace_id, parse_request_start, parse_traceparent
 
-# Attribute keys, as shared/src/semconv.ts defines them.
+# Attribute keys, as shared/src/semconv.ts defines them (test/flask/semconv-keys.test.ts checks that it does).
 HOP = "hopscope.hop"
 WORKER = "hopscope.worker"
 QUEUE_MS = "hopscope.queue_ms"
@@ -13,6 +14,16 @@ METHOD = "http.request.method"
 PATH = "url.path"
 ROUTE = "http.route"
 STATUS = "http.response.status_code"
+ERROR_TYPE = "error.type"
+EXCEPTION_TYPE = "exception.type"
+EXCEPTION_MESSAGE = "exception.message"
+EXCEPTION_STACKTRACE = "exception.stacktrace"
+SERVICE_NAME = "service.name"
+PROCESS_PID = "process.pid"
+EVENT_EXCEPTION = "exception"
+
+# Every key this package writes on a span, an event or the resource; a key missing here fails the tests.
+ATTRIBUTE_KEYS = (HOP, WORKER, QUEUE_MS, METHOD, PATH, ROUTE, STATUS, ERROR_TYPE, EXCEPTION_TYPE, EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, SERVICE_NAME, PROCESS_PID)
 
 KIND_INTERNAL = 1
 KIND_SERVER = 2
@@ -43,19 +54,36 @@ class Span:
         end = self.end_ns if self.end_ns is not None else (now_ns or time.time_ns())
         return (end - self.start_ns) / 1e6
 
-    def record_exception(self, exc):
+    def fail(self, error_type):
+        """Status ERROR with `error.type`, as the HTTP semantic conventions ask of a failed request."""
         self.error = True
+        self.attributes[ERROR_TYPE] = error_type
+
+    def record_exception(self, exc):
+        """An `exception` event (type, message, stack) and status ERROR, like the OTel SDKs' record_exception."""
+        self.fail(type(exc).__qualname__)
         self.events.append(
             {
-                "name": "exception",
+                "name": EVENT_EXCEPTION,
                 "time_ns": time.time_ns(),
                 "attributes": {
-                    "exception.type": type(exc).__name__,
-                    "exception.message": str(exc),
-                    "exception.stacktrace": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+                    EXCEPTION_TYPE: type(exc).__qualname__,
+                    EXCEPTION_MESSAGE: str(exc),
+                    EXCEPTION_STACKTRACE: "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
                 },
             }
         )
+
+
+def is_http_answer(exc):
+    """A werkzeug HTTPException below 500 (NotFound, MethodNotAllowed, a routing redirect) is how
+    Flask answers a client, not a failure: the HTTP semantic conventions leave a server span's
+    status unset for 4xx. Looked up in sys.modules so that plain WSGI apps never import werkzeug."""
+    exceptions = sys.modules.get("werkzeug.exceptions")
+    if exceptions is None or not isinstance(exc, exceptions.HTTPException):
+        return False
+    code = getattr(exc, "code", None)
+    return isinstance(code, int) and code < 500
 
 
 class RequestHops:
