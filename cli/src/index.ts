@@ -5,5 +5,5 @@ export type { TargetSpec } from './targets';
 export { OPTIONS, parseCliOptions } from './options';
 export type { OptionSpec, CliOptions } from './options';
 export { CliError } from './errors';
-export { missingPythonPrerequisites, startFlaskDevServer, startGunicorn, PYTHON, EXAMPLE_DIR } from './flask/python-stack';
-export type { PythonServer } from './flask/python-stack';
+export { missingPythonPrerequisites, startFlaskDevServer, startGunicorn, PYTHON, EXAMPLE_DIR } from '@hopscope/demo';
+export type { PythonServer } from '@hopscope/demo';

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TargetInfo } from '@hopscope/shared';
-import { badOption, CliError } from './errors';
+import { CliError } from './errors';
 import { helpText } from './help';
 import { parseCliOptions, type CliOptions } from './options';
-import { startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
-import { parseTargetSpecs } from './targets';
+import type { HopscopeOptions, RunningHopscope } from './start';
 import { exportEndpointFromEnv } from './export-endpoint';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -13,14 +12,14 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 async function main(argv: string[]): Promise<void> {
   // compare is a client of a running hub with flags of its own: hand it over whole.
   if (argv[0] === 'compare') {
-    const { runCompareCommand } = await import('./compare/command');
+    const { runCompareCommand } = await import('./commands/compare');
     process.exit(await runCompareCommand(argv.slice(1), process.env));
   }
   const options = parseCliOptions(argv, process.env);
   if (options.help) return void console.log(helpText());
   if (options.version) return void console.log(version());
   if (options.command === 'export') {
-    const { runExport } = await import('./talk-commands');
+    const { runExport } = await import('./commands/export');
     return void console.log(await runExport(options));
   }
   if (options.command === 'replay') return replay(options);
@@ -35,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
 
 async function replay(options: CliOptions): Promise<void> {
   warnIfExposed(options);
-  const { startReplay } = await import('./talk-commands');
+  const { startReplay } = await import('./commands/replay');
   const { hub, recording } = await startReplay(options);
   const seconds = ((recording.end - recording.start) / 1000).toFixed(1);
   console.log(
@@ -64,39 +63,14 @@ async function runCommand(options: CliOptions): Promise<RunningHopscope> {
     captureHeaders: options.captureHeaders,
     record: options.record,
   };
-  if (options.scenario && (options.command !== 'demo' || options.flask || options.targets.length > 0)) {
-    throw badOption('--scenario runs on the built-in demo targets only: hopscope demo --scenario talk');
-  }
   switch (options.command) {
     case 'demo':
-      if (options.flask) return startFlask(options, common);
-      return startHopscope({
-        ...common,
-        targets: targetsOrUndefined(options),
-        demoWorkers: options.workers,
-        scenario: options.scenario ? { name: options.scenario, log: (line) => console.log(`scenario ${line}`) } : undefined,
-      });
-    case 'up': {
-      if (options.targets.length === 0) {
-        throw new CliError(
-          'HOPSCOPE_CLI_BAD_TARGET',
-          'hopscope up needs at least one --target NAME=URL, e.g. --target app=http://127.0.0.1:5000',
-        );
-      }
-      return startHopscope({ ...common, targets: parseTargetSpecs(options.targets) });
-    }
+      return (await import('./commands/demo')).runDemo(options, common);
+    case 'up':
+      return (await import('./commands/up')).runUp(options, common);
     default:
       throw new CliError('HOPSCOPE_CLI_UNKNOWN_COMMAND', `Unknown command "${options.command}". Run "hopscope --help" for the commands.`);
   }
-}
-
-function targetsOrUndefined(options: CliOptions) {
-  return options.targets.length > 0 ? parseTargetSpecs(options.targets) : undefined;
-}
-
-async function startFlask(options: CliOptions, common: HopscopeOptions): Promise<RunningHopscope> {
-  const { startFlaskDemoStack } = await import('./flask-command');
-  return startFlaskDemoStack(options, common);
 }
 
 /** Binding beyond loopback is an explicit choice: say so, and require a token. */

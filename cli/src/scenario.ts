@@ -1,4 +1,4 @@
-import { runScenario, SCENARIOS } from '@hopscope/server';
+import { runScenario, SCENARIOS } from '@hopscope/demo';
 import type { Hub } from '@hopscope/server';
 import type { TargetInfo } from '@hopscope/shared';
 import { badOption } from './errors';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { formatTraceparent, parseTraceparent, type SpanRecord } from '@hopscope/shared';
 import { captureRequestHeaders } from './capture-headers';
-import type { ForwardConfig } from './forward';
+import type { ForwardConfig } from './forward-config';
 import { upstreamRequestHeaders } from './headers';
 import { newTraceId } from './ids';
 import { safely, startRequestSpan, startUpstreamSpan } from './spans';

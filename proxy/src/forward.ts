@@ -1,29 +1,15 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Dispatcher, Pool } from 'undici';
-import { formatServerTiming, parseServerTiming, type SpanRecord, type SpanSink } from '@hopscope/shared';
+import type { Dispatcher } from 'undici';
+import { formatServerTiming, parseServerTiming, type SpanRecord } from '@hopscope/shared';
 import { nowMs } from './clock';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { startExchange } from './exchange-start';
+import type { ForwardConfig } from './forward-config';
 import { captureResponseHeaders } from './capture-headers';
 import { dispatchExpectingContinue, expectsContinue } from './expect-continue';
 import { clientResponseHeaders } from './headers';
 import { countForwardedBytes } from './reclaim';
 import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
-
-export interface ForwardConfig {
-  target: string;
-  upstream: URL;
-  /** Path prefix of the upstream URL ('' for the root). */
-  basePath: string;
-  /** Keep-alive connections to the upstream; never retries on its own. */
-  pool: Pool;
-  sink: SpanSink;
-  via: string;
-  /** How long to wait for response headers on connections made outside the pool (upgrades, Expect: 100-continue). */
-  upstreamHeaderTimeoutMs: number;
-  /** Lower-case header names recorded on the proxy span (capture-headers.ts; never credentials). */
-  captureHeaders: readonly string[];
-}
 
 /**
  * Forwards one request to the upstream: exactly one attempt (undici's Pool

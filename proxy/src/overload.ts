@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '@hopscope/shared';
 import { proxyFailure } from './errors';
-import type { ForwardConfig } from './forward';
+import type { ForwardConfig } from './forward-config';
 import { newTraceId } from './ids';
 import { endSpan, recordErrorInSpan, safely, startRequestSpan } from './spans';
 

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { SpanRecord } from '@hopscope/shared';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { startExchange } from './exchange-start';
-import { forwardRequest, type ForwardConfig } from './forward';
+import { forwardRequest } from './forward';
+import type { ForwardConfig } from './forward-config';
 import { stripHopByHop } from './headers';
 import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 

@@ -31,6 +31,8 @@ export const HUB_ERRORS = {
   HOPSCOPE_HUB_BODY_TIMEOUT: { status: 408, hint: 'The OTLP body stopped arriving; send each export in one go.' },
   HOPSCOPE_HUB_NOT_FOUND: { status: 404, hint: 'No such trace or target.' },
   HOPSCOPE_HUB_BAD_REQUEST: { status: 400, hint: 'Check the query parameters.' },
+  HOPSCOPE_HUB_SEND_FAILED: { status: 502, hint: "The target's proxy did not answer; check that the target is up." },
+  HOPSCOPE_HUB_INTERNAL: { status: 500, hint: 'The hub failed to answer this request; it keeps serving.' },
 } as const;
 
 export type HubErrorCode = keyof typeof HUB_ERRORS;

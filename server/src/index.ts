@@ -2,8 +2,8 @@ export { createHub } from './create-hub';
 export type { Hub, HubConfig } from './create-hub';
 export { HUB_ERRORS, HubError } from './errors';
 export type { HubErrorCode } from './errors';
-export { assembleTrace } from './assemble';
-export { TraceStore } from './store';
+export { assembleTrace } from './pipeline/assemble';
+export { TraceStore } from './pipeline/store';
 export { decodeExportRequestJson } from './otlp/json';
 export { decodeExportRequestProtobuf } from './otlp/protobuf';
 export { measureDriverCeiling } from './compare/ceiling';
@@ -16,5 +16,3 @@ export type { Comparison, MetricComparison, TargetResult } from './compare/analy
 export type { CompareRun } from './compare/runner';
 export { toExportRequest } from './otlp/encode';
 export { readRecordingFile, decodeOtlpJsonText, selfContainedHtml, buildRecording, recordingOf } from './recording/index';
-export { runScenario, SCENARIOS, TALK_SCENARIO } from './scenario/index';
-export type { Scenario, ScenarioStep, ScenarioAction, ScenarioOptions } from './scenario/index';

@@ -1,5 +1,5 @@
 import { RECORDING_VERSION, type Recording, type SpanRecord, type TargetInfo, type Trace } from '@hopscope/shared';
-import { assembleTrace } from '../assemble';
+import { assembleTrace } from '../pipeline/assemble';
 
 /**
  * Spans (from a file, an import or the Record button) → the Recording the

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Recording, SpanRecord, TargetInfo } from '@hopscope/shared';
 import { HubError } from '../errors';
 import { decodeExportRequestJson, decodeExportRequestValue } from '../otlp/json';
-import { redactSpan } from '../redact-span';
+import { redactSpan } from '../pipeline/redact-span';
 import { buildRecording } from './build';
 
 /**

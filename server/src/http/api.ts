@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { StatsSnapshot, TargetInfo } from '@hopscope/shared';
-import { HubError } from './errors';
-import type { TraceStore } from './store';
+import { HubError } from '../errors';
+import type { TraceStore } from '../pipeline/store';
 
 export interface ApiDeps {
   store: TraceStore;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { SpanRecord } from '@hopscope/shared';
-import { toExportRequest } from './otlp/encode';
+import { toExportRequest } from './encode';
 
 const MAX_QUEUE = 10_000;
 const BATCH = 512;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { TargetInfo } from '@hopscope/shared';
-import { HubError } from './errors';
+import { HubError } from '../errors';
 
 /**
  * `/api/send/:target/*`: the dashboard's "send a request" goes through the
@@ -33,8 +33,9 @@ export async function sendThroughProxy(app: FastifyInstance, deps: { targets(): 
       res.pipe(reply.raw);
     });
     upstream.on('error', () => {
-      if (!reply.raw.headersSent) reply.raw.writeHead(502, { 'content-type': 'application/json' });
-      reply.raw.end(JSON.stringify({ error: 'HOPSCOPE_HUB_SEND_FAILED', message: `The proxy for "${target}" did not answer.` }));
+      const failed = new HubError('HOPSCOPE_HUB_SEND_FAILED', `The proxy for "${target.slice(0, 64)}" did not answer`);
+      if (!reply.raw.headersSent) reply.raw.writeHead(failed.statusCode, { 'content-type': 'application/json' });
+      reply.raw.end(JSON.stringify(failed));
     });
     const body = request.body as NodeJS.ReadableStream | undefined;
     if (body && typeof body.pipe === 'function') body.pipe(upstream);

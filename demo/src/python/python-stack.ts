@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CliError } from '../errors';
+import { DemoError } from '../errors';
 
 /**
  * The real Python stack for `hopscope demo --flask` (and the Flask tests):
@@ -25,8 +25,8 @@ export function missingPythonPrerequisites(): string[] {
 export function requirePythonStack(): void {
   const missing = missingPythonPrerequisites();
   if (missing.length === 0) return;
-  throw new CliError(
-    'HOPSCOPE_CLI_PREREQUISITE_MISSING',
+  throw new DemoError(
+    'HOPSCOPE_DEMO_PREREQUISITE_MISSING',
     `hopscope demo --flask needs ${missing.join(' and ')}. On Debian or Ubuntu: sudo apt-get install python3-flask gunicorn. ` +
       'Elsewhere: pip install flask gunicorn (then make sure python3 and gunicorn are on PATH).',
   );

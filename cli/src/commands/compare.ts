@@ -1,7 +1,7 @@
 import { compareTargets, hopStatistics, runLoad, type CompareRun, type TargetResult } from '@hopscope/server';
 import { CliError } from '../errors';
-import { formatMarkdown, formatTable } from './format';
-import { COMPARE_HELP, parseCompareOptions, type CompareOptions } from './options';
+import { formatMarkdown, formatTable } from '../compare/format';
+import { COMPARE_HELP, parseCompareOptions, type CompareOptions } from '../compare/options';
 
 /**
  * `hopscope compare …`: through a running hub (targets by name, per-hop

@@ -1,6 +1,7 @@
-import type { CliOptions } from './options';
-import { requirePythonStack, startFlaskDevServer, startGunicorn, type PythonServer } from './flask/python-stack';
-import { otlpAuthEnv, otlpBase, startHopscope, type HopscopeOptions, type RunningHopscope } from './start';
+import { CliError } from '../errors';
+import type { CliOptions } from '../options';
+import { DemoError, requirePythonStack, startFlaskDevServer, startGunicorn, type PythonServer } from '@hopscope/demo';
+import { otlpAuthEnv, otlpBase, startHopscope, type HopscopeOptions, type RunningHopscope } from '../start';
 
 /**
  * `hopscope demo --flask`: the example Flask app under Werkzeug's development
@@ -8,7 +9,12 @@ import { otlpAuthEnv, otlpBase, startHopscope, type HopscopeOptions, type Runnin
  * proxy, with the dashboard. The apps export their spans to the hub's OTLP port.
  */
 export async function startFlaskDemoStack(options: CliOptions, common: HopscopeOptions): Promise<RunningHopscope> {
-  requirePythonStack();
+  try {
+    requirePythonStack();
+  } catch (error) {
+    if (error instanceof DemoError) throw new CliError('HOPSCOPE_CLI_PREREQUISITE_MISSING', error.message, { cause: error });
+    throw error;
+  }
   const servers: PythonServer[] = [];
   const stopServers = () => Promise.all(servers.map((s) => s.stop())).then(() => undefined);
   // The hub first (its OTLP port must exist before the apps export), then the apps, then their proxies.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HubError } from './errors';
+import { HubError } from '../errors';
 
 export interface GuardOptions {
   host: string;
