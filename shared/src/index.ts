@@ -39,6 +39,12 @@ export type {
   HopError,
   Hop,
   Trace,
+  TraceSpan,
+  TraceLog,
+  StackKind,
+  Call,
+  CallKind,
+  Finding,
   TargetInfo,
 } from './model';
 export type { Percentiles, WorkerStats, TargetStats, HubHealth, StatsSnapshot } from './stats';

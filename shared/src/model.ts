@@ -31,6 +31,8 @@ export interface SpanRecord {
   resource: Attributes;
   status: { code: SpanStatusCode; message?: string };
   events: SpanEvent[];
+  /** The instrumentation scope that made the span (e.g. `@opentelemetry/instrumentation-express`). */
+  scope?: { name: string; version?: string };
 }
 
 /** How a hop's timing was obtained. */
@@ -58,7 +60,81 @@ export interface Hop {
   status?: number;
   error?: HopError;
   attributes: Record<string, AttrScalar>;
+  /**
+   * True when the hop was derived from timestamps of whole milliseconds (OTel
+   * SDKs that stamp `Date.now()`): its start and duration are only good to ±1 ms.
+   */
+  imprecise?: boolean;
 }
+
+/**
+ * Every span of a trace, for the waterfall's tree (like Jaeger's): hop spans
+ * and the rest (middleware, template rendering, anything the mapping does not
+ * place). `hop` is set on the spans that measured a hop.
+ */
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: SpanKindName;
+  /** Epoch milliseconds. */
+  start: number;
+  /** Milliseconds; for a span still running, the time elapsed so far. */
+  duration: number;
+  inFlight: boolean;
+  /** `service.name` of the process that made it. */
+  service?: string;
+  scope?: string;
+  hop?: HopName;
+  status: SpanStatusCode;
+  error?: HopError;
+  attributes: Record<string, AttrScalar>;
+}
+
+/** A log record the app exported with this trace's id (OTLP logs), shown at its time. */
+export interface TraceLog {
+  /** Epoch milliseconds. */
+  time: number;
+  /** OTLP severity text (`INFO`, `ERROR`, …), or one derived from the severity number. */
+  severity: string;
+  body: string;
+  spanId?: string;
+  /** The hop of the span it was written in, when that span is a hop span. */
+  hop?: HopName;
+  service?: string;
+  attributes: Record<string, AttrScalar>;
+}
+
+/** The kind of server the app's spans say it is, for words that fit the stack ("Gateway (ASGI)"). */
+export type StackKind = 'wsgi' | 'asgi' | 'node' | 'other';
+
+export type CallKind = 'db' | 'http' | 'cache' | 'messaging' | 'other';
+
+/** An outgoing call a request made below the app's hops (a CLIENT span: database, HTTP, cache, messaging). */
+export interface Call {
+  kind: CallKind;
+  name: string;
+  /** `db.system.name`, `messaging.system`, or `http` for HTTP clients. */
+  system?: string;
+  /** Where it went: `server.address[:port]`, a database name, a redacted URL. */
+  target?: string;
+  /** The statement with its literals replaced by `?` (never the literals). */
+  statement?: string;
+  /** Epoch milliseconds. */
+  start: number;
+  duration: number;
+  /** The app hop it happened in (usually `view`). */
+  hop?: HopName;
+  status?: number;
+  error?: string;
+  spanId?: string;
+}
+
+/** A problem detected in one request. */
+export type Finding =
+  | { kind: 'repeated_query'; statement: string; count: number; totalMs: number }
+  | { kind: 'sequential_calls'; count: number; totalMs: number; savedMs: number; targets: string[] }
+  | { kind: 'blocked_event_loop'; ms: number };
 
 /** One request's journey (DESIGN.md "A trace as the API returns it"). */
 export interface Trace {
@@ -77,6 +153,15 @@ export interface Trace {
   error?: string;
   inFlight: boolean;
   hops: Hop[];
+  /** What kind of server the app is, from its spans' resource and scope; missing without app spans. */
+  stack?: StackKind;
+  /** Every span of the trace (the waterfall's tree); missing in summaries. */
+  spans?: TraceSpan[];
+  /** Log records exported with this trace's id. */
+  logs?: TraceLog[];
+  /** Outgoing calls (database, HTTP, cache, messaging) made below the app's hops. */
+  calls?: Call[];
+  findings?: Finding[];
 }
 
 export interface TargetInfo {

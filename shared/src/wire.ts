@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { HOPS } from './hops';
+import type { Call, Finding, Hop, HopError, TargetInfo, Trace, TraceLog, TraceSpan } from './model';
 import type { LiveMessage } from './wire-types';
 import { RECORDING_VERSION, type Recording } from './recording';
+import type { StatsSnapshot } from './stats';
 
 /**
  * Runtime schemas for what crosses a trust boundary: messages the dashboard
@@ -28,7 +30,63 @@ export const hopSchema = z.object({
   status: z.number().optional(),
   error: hopErrorSchema.optional(),
   attributes: z.record(z.string(), scalar),
+  imprecise: z.boolean().optional(),
 });
+
+const spanKindSchema = z.enum(['internal', 'server', 'client', 'producer', 'consumer']);
+const spanStatusSchema = z.enum(['unset', 'ok', 'error']);
+
+export const traceSpanSchema = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().optional(),
+  name: z.string(),
+  kind: spanKindSchema,
+  start: z.number(),
+  duration: z.number(),
+  inFlight: z.boolean(),
+  service: z.string().optional(),
+  scope: z.string().optional(),
+  hop: z.enum(HOPS).optional(),
+  status: spanStatusSchema,
+  error: hopErrorSchema.optional(),
+  attributes: z.record(z.string(), scalar),
+});
+
+export const traceLogSchema = z.object({
+  time: z.number(),
+  severity: z.string(),
+  body: z.string(),
+  spanId: z.string().optional(),
+  hop: z.enum(HOPS).optional(),
+  service: z.string().optional(),
+  attributes: z.record(z.string(), scalar),
+});
+
+export const callSchema = z.object({
+  kind: z.enum(['db', 'http', 'cache', 'messaging', 'other']),
+  name: z.string(),
+  system: z.string().optional(),
+  target: z.string().optional(),
+  statement: z.string().optional(),
+  start: z.number(),
+  duration: z.number(),
+  hop: z.enum(HOPS).optional(),
+  status: z.number().optional(),
+  error: z.string().optional(),
+  spanId: z.string().optional(),
+});
+
+export const findingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('repeated_query'), statement: z.string(), count: z.number(), totalMs: z.number() }),
+  z.object({
+    kind: z.literal('sequential_calls'),
+    count: z.number(),
+    totalMs: z.number(),
+    savedMs: z.number(),
+    targets: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('blocked_event_loop'), ms: z.number() }),
+]);
 
 export const traceSchema = z.object({
   traceId: z.string(),
@@ -43,6 +101,11 @@ export const traceSchema = z.object({
   error: z.string().optional(),
   inFlight: z.boolean(),
   hops: z.array(hopSchema),
+  stack: z.enum(['wsgi', 'asgi', 'node', 'other']).optional(),
+  spans: z.array(traceSpanSchema).optional(),
+  logs: z.array(traceLogSchema).optional(),
+  calls: z.array(callSchema).optional(),
+  findings: z.array(findingSchema).optional(),
 });
 
 export const targetInfoSchema = z.object({ name: z.string(), upstream: z.string(), proxy: z.string() });
@@ -116,7 +179,7 @@ export const recordingSchema = z.object({
 /** Parses a recording (embedded in an exported page, or from the hub); undefined when invalid. */
 export function parseRecording(data: unknown): Recording | undefined {
   const result = recordingSchema.safeParse(data);
-  return result.success ? (result.data as Recording) : undefined;
+  return result.success ? result.data : undefined;
 }
 
 /** Parses one live-stream message; returns undefined (never throws) when invalid. */
@@ -128,5 +191,27 @@ export function parseLiveMessage(raw: string): LiveMessage | undefined {
     return undefined;
   }
   const result = liveMessageSchema.safeParse(data);
-  return result.success ? (result.data as LiveMessage) : undefined;
+  return result.success ? result.data : undefined;
 }
+
+/**
+ * The schemas above and the types in model.ts, stats.ts, recording.ts and
+ * wire-types.ts describe the same data twice (the types carry the docs, the
+ * schemas check what enters). These assertions make any drift, in either
+ * direction, a type error.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function assertSame<T extends true>(): T | undefined {
+  return undefined;
+}
+assertSame<Same<z.infer<typeof hopErrorSchema>, HopError>>();
+assertSame<Same<z.infer<typeof hopSchema>, Hop>>();
+assertSame<Same<z.infer<typeof traceSpanSchema>, TraceSpan>>();
+assertSame<Same<z.infer<typeof traceLogSchema>, TraceLog>>();
+assertSame<Same<z.infer<typeof callSchema>, Call>>();
+assertSame<Same<z.infer<typeof findingSchema>, Finding>>();
+assertSame<Same<z.infer<typeof traceSchema>, Trace>>();
+assertSame<Same<z.infer<typeof targetInfoSchema>, TargetInfo>>();
+assertSame<Same<z.infer<typeof statsSnapshotSchema>, StatsSnapshot>>();
+assertSame<Same<z.infer<typeof liveMessageSchema>, LiveMessage>>();
+assertSame<Same<z.infer<typeof recordingSchema>, Recording>>();
