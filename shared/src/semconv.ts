@@ -31,6 +31,11 @@ export const ATTR_HOPSCOPE_WORKER = 'hopscope.worker';
 export const ATTR_HOPSCOPE_SYNTHESIZED = 'hopscope.synthesized';
 /** The upstream's raw Server-Timing header, kept on the proxy's CLIENT span. */
 export const ATTR_HOPSCOPE_SERVER_TIMING = 'hopscope.server_timing';
+/**
+ * Milliseconds between the proxy's `X-Request-Start` and the app's gateway starting:
+ * the wait for a free worker as the app measured it (on the app's gateway span).
+ */
+export const ATTR_HOPSCOPE_QUEUE_MS = 'hopscope.queue_ms';
 
 /** The event name OpenTelemetry uses for recorded exceptions. */
 export const EVENT_EXCEPTION = 'exception';

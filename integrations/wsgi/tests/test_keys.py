@@ -1,0 +1,56 @@
+"""Every attribute key the package writes (spans, events, resource) is listed in
+_spans.ATTRIBUTE_KEYS, which test/flask/semconv-keys.test.ts checks against
+shared/src/semconv.ts: a key written here but declared nowhere fails one or the other."""
+import unittest
+
+from support import CleanEnvironment, attributes_of, call, hello_app
+
+import hopscope_wsgi
+from hopscope_wsgi import _spans
+
+try:
+    from flask import Flask
+except ImportError:
+    Flask = None
+
+
+class AttributeKeys(CleanEnvironment):
+    def keys_written(self, receiver):
+        keys = set()
+        for span in receiver.spans:
+            keys.update(attributes_of(span))
+            for event in span["events"]:
+                keys.update(attributes_of(event))
+        for resource in receiver.resources:
+            keys.update(resource)
+        return keys
+
+    def test_every_key_written_is_declared(self):
+        receiver = self.receiver()
+
+        def broken(environ, start_response):
+            raise RuntimeError("boom")
+
+        queued = {"HTTP_X_REQUEST_START": "t=%d" % 1_700_000_000_000_000, "HTTP_TRACEPARENT": "00-%s-%s-01" % ("e" * 32, "f" * 16)}
+        call(hopscope_wsgi.HopscopeMiddleware(hello_app, "keys"), "/plain", queued)
+        with self.assertRaises(RuntimeError):
+            call(hopscope_wsgi.HopscopeMiddleware(broken, "keys"), "/broken")
+        paths = ["/plain", "/broken"]
+        if Flask is not None:
+            app = Flask("keys")
+            app.logger.disabled = True
+            app.add_url_rule("/items/<int:n>", "item", lambda n: str(1 / n))
+            client = hopscope_wsgi.instrument(app).test_client()
+            for path in ("/items/1", "/items/0", "/missing"):
+                client.get(path, headers={"X-Request-Start": "t=%d" % 1_700_000_000_000_000}).close()
+                paths.append(path)
+        for path in paths:
+            self.assertIsNotNone(receiver.wait_for_path(path), path)
+        written = self.keys_written(receiver)
+        self.assertEqual(written - set(_spans.ATTRIBUTE_KEYS), set())
+        # The scenario above writes every declared key, so the list holds no stale entry either.
+        self.assertEqual(set(_spans.ATTRIBUTE_KEYS) - written, set())
+
+
+if __name__ == "__main__":
+    unittest.main()
