@@ -11,7 +11,7 @@ const REQUEST_HEADER_PREFIX = 'http.request.header.';
 const RESPONSE_HEADER_PREFIX = 'http.response.header.';
 
 /**
- * Header capture is an explicit allow-list (issue 7): nothing is recorded
+ * Header capture is an explicit allow-list: nothing is recorded
  * unless named, and credentials (Authorization, Cookie, Set-Cookie,
  * Proxy-Authorization) are never recorded even when named.
  */

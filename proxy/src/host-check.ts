@@ -1,5 +1,5 @@
 /**
- * Which Host headers the proxy forwards (issue 7). The app always receives
+ * Which Host headers the proxy forwards. The app always receives
  * Host = the upstream's own host:port, so an app protection that trusts only
  * local names (Werkzeug's debugger PIN, Django's ALLOWED_HOSTS) would be
  * undone if a DNS-rebinding page on `attacker.example` could reach the proxy

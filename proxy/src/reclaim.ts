@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /**
- * Issue 7: a 100 MiB body must grow the proxy's RSS by < 32 MiB. Every socket
+ * A 100 MiB body must grow the proxy's RSS by < 32 MiB. Every socket
  * read hands us a fresh Buffer whose backing store is external memory, freed
  * only when a GC collects the Buffer. Node 20's V8 forces a young-generation
  * GC for that memory only once young ArrayBuffers reach about 32 MiB

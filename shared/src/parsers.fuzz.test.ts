@@ -9,7 +9,7 @@ import { HOPS } from './hops';
 import type { LiveMessage } from './wire-types';
 
 /**
- * Property-based tests of every parser in shared/ (issue 7): they read what
+ * Property-based tests of every parser in shared/: they read what
  * strangers send (headers, query strings, messages, recordings), so arbitrary
  * input never throws, and what we format, we read back.
  */

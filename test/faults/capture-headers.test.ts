@@ -5,7 +5,7 @@ import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
 import { startUpstream } from '../support/upstream';
 
-// Issue 7: header capture is an explicit allow-list; credentials are never stored, even when listed.
+// Header capture is an explicit allow-list; credentials are never stored, even when listed.
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => {});

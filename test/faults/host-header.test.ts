@@ -7,7 +7,7 @@ import { request } from '../support/http';
 import { closedPort, startUpstream } from '../support/upstream';
 import { rawExchange } from '../support/raw-client';
 
-// Issue 7: the Host reaching the app is predictable, and a DNS-rebinding page's Host is never turned into a local one.
+// The Host reaching the app is predictable, and a DNS-rebinding page's Host is never turned into a local one.
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => {});

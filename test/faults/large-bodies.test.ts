@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startUpstream } from '../support/upstream';
 
 /*
- * Issue 7: bodies are streamed, never buffered whole, and a 100 MiB body grows
+ * Bodies are streamed, never buffered whole, and a 100 MiB body grows
  * the proxy's RSS by less than 32 MiB. Two things used to push a Node 20 proxy
  * past that at loopback speed (45-64 MiB): forwarded chunks' Buffers waiting
  * for V8 to collect them (it forces a scavenge for that only at 32 MiB of

@@ -4,7 +4,7 @@ import { createHub, type Hub } from '@hopscope/server';
 import { getJson, request } from '../support/http';
 import { startUpstream } from '../support/upstream';
 
-// Issue 7: "state-changing endpoints accept only JSON bodies, so a cross-site form or simple request cannot reach them".
+// "state-changing endpoints accept only JSON bodies, so a cross-site form or simple request cannot reach them".
 let hub: Hub;
 const seen: Array<{ method: string; url: string; body: string }> = [];
 let upstream: Awaited<ReturnType<typeof startUpstream>>;

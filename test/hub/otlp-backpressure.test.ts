@@ -4,7 +4,7 @@ import { createHub, type Hub } from '@hopscope/server';
 import type { StatsSnapshot, Trace } from '@hopscope/shared';
 import { getJson } from '../support/http';
 
-// Issue 7: "when ingest falls behind, 429/503 with Retry-After rather than unbounded queues".
+// "when ingest falls behind, 429/503 with Retry-After rather than unbounded queues".
 let hub: Hub | undefined;
 const drips: http.ClientRequest[] = [];
 afterEach(async () => {

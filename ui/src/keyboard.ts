@@ -14,7 +14,7 @@ export interface KeyActions {
 export const SPEED_KEYS: Record<string, number> = { '1': 1, '2': 0.25, '3': 0.1, '4': 0.05 };
 
 /**
- * Speaker keys (issue 6): space, ←/→, 1–4, s, f, p, ?, Esc. Ignored while
+ * Speaker keys: space, ←/→, 1–4, s, f, p, ?, Esc. Ignored while
  * typing in a field, and with modifier keys, so the browser's own shortcuts
  * keep working.
  */

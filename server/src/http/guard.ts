@@ -16,7 +16,7 @@ const TOKEN_COOKIE = 'hopscope_token';
  * refused on WebSocket upgrades and state-changing requests, no CORS headers
  * are ever sent, and a token is required when one is configured.
  * State-changing requests must also be ones a cross-site form or "simple"
- * fetch cannot make (issue 7): JSON bodies only, or for /api/send/ (whose
+ * fetch cannot make: JSON bodies only, or for /api/send/ (whose
  * body is the user's own) a custom header, which would need a CORS preflight
  * that the hub never grants.
  */

@@ -2,7 +2,7 @@
  * One bound on OTLP bodies being read at once, shared by every listener that
  * receives OTLP (the hub port and the OTLP port): a number of requests and a
  * number of bytes (after inflation). Beyond it the receiver answers 503 with
- * Retry-After instead of queueing without limit (issue 7); OTel SDKs retry
+ * Retry-After instead of queueing without limit; OTel SDKs retry
  * 503 and honour Retry-After (OTLP/HTTP spec, "Failures").
  */
 export interface IngestBudgetLimits {

@@ -10,7 +10,7 @@ import { decodeExportRequestJson } from './json';
 import { decodeExportRequestProtobuf } from './protobuf';
 
 /**
- * Property tests of the OTLP decoders (issue 7): whatever arrives, a decoder
+ * Property tests of the OTLP decoders: whatever arrives, a decoder
  * returns well-formed spans or throws HubError(HOPSCOPE_HUB_BAD_OTLP), never
  * another exception (the hub would answer 500 and log a stack).
  */

@@ -10,7 +10,7 @@ const SCRIPT_TAG = /<script\b[^>]*\bsrc="(\.\/assets\/[^"]+\.js)"[^>]*><\/script
 const STYLE_TAG = /<link\b[^>]*\brel="stylesheet"[^>]*\bhref="(\.\/assets\/[^"]+\.css)"[^>]*>/g;
 
 /**
- * One .html file with the dashboard and a recording inside (issue 6): the
+ * One .html file with the dashboard and a recording inside: the
  * built dashboard's index.html (Vite output) with its JS and CSS inlined and
  * the recording as `<script type="application/json" id="hopscope-recording">`,
  * which the dashboard finds and plays without a hub.
