@@ -12,7 +12,7 @@ import { KIND_BY_NAME, KIND_BY_NUMBER, STATUS_BY_NAME, STATUS_BY_NUMBER } from '
 const nanos = z.union([z.string().regex(/^\d{1,20}$/), z.number().nonnegative()]);
 const hexId = z.string().regex(/^[0-9a-fA-F]*$/);
 
-type AnyValueJson = {
+export type AnyValueJson = {
   stringValue?: string;
   boolValue?: boolean;
   intValue?: string | number;
@@ -20,7 +20,7 @@ type AnyValueJson = {
   bytesValue?: string;
   arrayValue?: { values?: AnyValueJson[] };
 };
-const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
+export const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
   z.object({
     stringValue: z.string().optional(),
     boolValue: z.boolean().optional(),
@@ -30,7 +30,7 @@ const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
     arrayValue: z.object({ values: z.array(anyValue).optional() }).optional(),
   }),
 );
-const keyValues = z.array(z.object({ key: z.string(), value: anyValue.optional() })).optional();
+export const keyValues = z.array(z.object({ key: z.string(), value: anyValue.optional() })).optional();
 
 const spanJson = z.object({
   traceId: hexId,
@@ -57,10 +57,10 @@ const exportRequestJson = z.object({
 });
 
 /** A real export nests about 13 levels (array attribute values a few more); kvlistValue is not read. */
-const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 64;
 
 /** Checked without recursion, so the check itself cannot overflow. */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [item, depth] = stack.pop()!;
@@ -135,7 +135,7 @@ export function nanosToMs(value: string | number): number {
   return Number(BigInt(value) / 1000n) / 1000;
 }
 
-function toAttributes(list: Array<{ key: string; value?: AnyValueJson | undefined }> | undefined): Attributes {
+export function toAttributes(list: Array<{ key: string; value?: AnyValueJson | undefined }> | undefined): Attributes {
   const attributes: Attributes = {};
   for (const { key, value } of list ?? []) {
     const converted = value === undefined ? undefined : toValue(value);

@@ -8,7 +8,7 @@ import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './enums';
  * skips the rest by wire type, as protobuf readers must. Malformed input
  * throws HubError(HOPSCOPE_HUB_BAD_OTLP).
  */
-class Reader {
+export class Reader {
   pos: number;
 
   constructor(
@@ -136,7 +136,7 @@ function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
   }
 }
 
-function readResource(reader: Reader): Attributes {
+export function readResource(reader: Reader): Attributes {
   const attributes: Attributes = {};
   reader.fields((field, wire) => {
     if (field === 1 && wire === 2) readKeyValue(reader.sub(), attributes);
@@ -200,7 +200,7 @@ function readStatus(reader: Reader): SpanRecord['status'] {
   return status;
 }
 
-function readKeyValue(reader: Reader, into: Attributes): void {
+export function readKeyValue(reader: Reader, into: Attributes): void {
   let key = '';
   let value: AttrValue | undefined;
   reader.fields((field, wire) => {
@@ -215,7 +215,7 @@ function readKeyValue(reader: Reader, into: Attributes): void {
 /** Array values nest through readArray; a hostile body could nest them until the stack overflows. */
 const MAX_VALUE_DEPTH = 32;
 
-function readAnyValue(reader: Reader, depth: number): AttrValue | undefined {
+export function readAnyValue(reader: Reader, depth: number): AttrValue | undefined {
   if (depth > MAX_VALUE_DEPTH) throw bad(`attribute values nested deeper than ${MAX_VALUE_DEPTH}`);
   let value: AttrValue | undefined;
   reader.fields((field, wire) => {

@@ -24,12 +24,12 @@ export function redactSpan(span: SpanRecord): SpanRecord {
 }
 
 /** `…?a=1&token=x` → `…?a=1&token=[redacted]`; text without `?` unchanged. */
-function redactUrlQuery(text: string): string {
+export function redactUrlQuery(text: string): string {
   const q = text.indexOf('?');
   return q < 0 ? text : text.slice(0, q + 1) + redactQuery(text.slice(q + 1));
 }
 
-function redactAttributes(attributes: Attributes): void {
+export function redactAttributes(attributes: Attributes): void {
   for (const key of Object.keys(attributes)) {
     if (SECRET_KEY.test(key)) delete attributes[key];
   }
