@@ -60,3 +60,26 @@ export const ERROR_TYPES = [
 ] as const;
 
 export type ProxyErrorType = (typeof ERROR_TYPES)[number];
+
+/*
+ * Keys read to map spans of standard OpenTelemetry instrumentations to hops
+ * (server/src/pipeline/semconv-hops.ts, docs/otel.md).
+ */
+/** Deprecated HTTP keys (semconv < 1.21) that Python instrumentations still send by default. */
+export const ATTR_HTTP_METHOD = 'http.method';
+export const ATTR_HTTP_STATUS_CODE = 'http.status_code';
+export const ATTR_HTTP_TARGET = 'http.target';
+export const ATTR_HTTP_URL = 'http.url';
+/** Resource keys that name the SDK's language and runtime (`nodejs`, `python`, …). */
+export const ATTR_TELEMETRY_SDK_LANGUAGE = 'telemetry.sdk.language';
+export const ATTR_PROCESS_RUNTIME_NAME = 'process.runtime.name';
+/** Layer kinds set by the Node framework instrumentations (opentelemetry-js-contrib, @fastify/otel). */
+export const ATTR_EXPRESS_TYPE = 'express.type';
+export const ATTR_CONNECT_TYPE = 'connect.type';
+export const ATTR_KOA_TYPE = 'koa.type';
+export const ATTR_FASTIFY_TYPE = 'fastify.type';
+export const ATTR_HAPI_TYPE = 'hapi.type';
+export const ATTR_RESTIFY_TYPE = 'restify.type';
+export const ATTR_NESTJS_TYPE = 'nestjs.type';
+/** The ASGI message an `http send` / `http receive` span carried (`http.response.start`, `http.response.body`, `http.request`). */
+export const ATTR_ASGI_EVENT_TYPE = 'asgi.event.type';
