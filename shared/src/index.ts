@@ -84,3 +84,17 @@ export { parseServerTiming, formatServerTiming } from './server-timing';
 export type { ServerTimingEntry } from './server-timing';
 export { parseRequestStart, formatRequestStart } from './request-start';
 export { redactQuery, REDACTED, SECRET_HEADERS } from './redact';
+export { compareSpecSchema, parseDuration, parseWeightedPath } from './compare';
+export type {
+  CompareSpec,
+  CompareSpecInput,
+  LoadProgress,
+  LoadResult,
+  TargetResult,
+  MetricComparison,
+  Comparison,
+  CompareRun,
+  CompareRunAnswer,
+  CompareRunSummary,
+  HistogramBucket,
+} from './compare';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHopscope, type RunningHopscope } from '@hopscope/cli';
-import type { CompareRun } from '@hopscope/server';
+import type { CompareRun } from '@hopscope/shared';
 import { runHopscope } from '../support/bin';
 import { startUpstream } from '../support/upstream';
 

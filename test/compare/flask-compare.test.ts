@@ -8,7 +8,7 @@ import {
   type PythonServer,
   type RunningHopscope,
 } from '@hopscope/cli';
-import type { CompareRun } from '@hopscope/server';
+import type { CompareRun } from '@hopscope/shared';
 import { runHopscope } from '../support/bin';
 
 const missing = missingPythonPrerequisites();

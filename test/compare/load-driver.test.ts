@@ -1,7 +1,8 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareSpecSchema, measureDriverCeiling, runLoad } from '@hopscope/server';
+import { measureDriverCeiling, runLoad } from '@hopscope/server';
+import { compareSpecSchema } from '@hopscope/shared';
 import { parseWrk } from '../../bench/wrk';
 import { startUpstream } from '../support/upstream';
 

@@ -1,4 +1,5 @@
-import { compareTargets, hopStatistics, runLoad, type CompareRun, type TargetResult } from '@hopscope/server';
+import { compareTargets, hopStatistics, runLoad } from '@hopscope/server';
+import type { CompareRun, TargetResult } from '@hopscope/shared';
 import { CliError } from '../errors';
 import { formatMarkdown, formatTable } from '../compare/format';
 import { COMPARE_HELP, parseCompareOptions, type CompareOptions } from '../compare/options';

@@ -1,4 +1,4 @@
-import type { Comparison, TargetResult } from '@hopscope/server';
+import type { Comparison, TargetResult } from '@hopscope/shared';
 
 const HOP_COLUMNS = ['queue', 'gateway', 'route', 'view', 'response'] as const;
 

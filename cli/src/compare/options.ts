@@ -1,4 +1,4 @@
-import { compareSpecSchema, parseDuration, parseWeightedPath, type CompareSpec } from '@hopscope/server';
+import { compareSpecSchema, parseDuration, parseWeightedPath, type CompareSpec } from '@hopscope/shared';
 import { badOption } from '../errors';
 import { parseFlags } from '../flags';
 import { parseTargetSpec, type TargetSpec } from '../targets';

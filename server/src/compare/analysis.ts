@@ -1,38 +1,7 @@
-import type { HopName, Percentiles, Trace } from '@hopscope/shared';
-import type { LoadResult } from './driver';
+import type { Comparison, HopName, MetricComparison, Percentiles, TargetResult, Trace } from '@hopscope/shared';
 import { bootstrapRatio, percentiles } from './statistics';
 
 const APP_SIDE: readonly HopName[] = ['queue', 'gateway', 'route', 'view', 'response'];
-
-export interface TargetResult extends LoadResult {
-  target: string;
-  /** Per-hop durations of the run's requests, from their traces. */
-  hops: Partial<Record<HopName, Percentiles>>;
-  /** Share of the upstream time spent waiting for a worker (queue / server), 0..1. */
-  queueShare: number;
-  workers: Record<string, { requests: number; busyMs: number }>;
-  tracedRequests: number;
-}
-
-export interface MetricComparison {
-  metric: 'p50' | 'p90' | 'p99' | 'throughput';
-  a: number;
-  b: number;
-  /** b / a */
-  ratio: number;
-  low: number;
-  high: number;
-}
-
-export interface Comparison {
-  a: string;
-  b: string;
-  metrics: MetricComparison[];
-  /** The hop whose mean duration differs most between the two. */
-  differenceHop?: HopName;
-  withinNoise: boolean;
-  sentence: string;
-}
 
 /** Per-hop statistics of the traces that belong to a run's measured window. */
 export function hopStatistics(traces: readonly Trace[]): Pick<TargetResult, 'hops' | 'queueShare' | 'workers' | 'tracedRequests'> {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { runLoad } from './driver';
-import { compareSpecSchema } from './spec';
+import { compareSpecSchema } from '@hopscope/shared';
 
 /**
  * The driver's own ceiling: requests/s against a trivial upstream on another

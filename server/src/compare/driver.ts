@@ -1,30 +1,7 @@
 import { build as buildHistogram } from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
-import type { Percentiles } from '@hopscope/shared';
+import type { CompareSpec, LoadProgress, LoadResult, Percentiles } from '@hopscope/shared';
 import { Reservoir, seededRandom } from './statistics';
-import type { CompareSpec } from './spec';
-
-export interface LoadProgress {
-  phase: 'warmup' | 'measure';
-  elapsedMs: number;
-  requests: number;
-  errors: number;
-}
-
-export interface LoadResult {
-  url: string;
-  model: 'closed' | 'open';
-  /** Epoch ms: the measured window (warm-up excluded). */
-  measuredFrom: number;
-  measuredTo: number;
-  requests: number;
-  throughput: number;
-  /** Milliseconds; in open loop measured from the intended send time (no coordinated omission). */
-  latency: Percentiles;
-  errors: Record<string, number>;
-  /** Up to 20,000 latencies (ms), a uniform sample, for confidence intervals and histograms. */
-  samples: number[];
-}
 
 /** Open loop never keeps more than this many requests outstanding; beyond it sends are counted as `client_overload`. */
 const MAX_OUTSTANDING = 10_000;

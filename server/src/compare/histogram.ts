@@ -1,13 +1,6 @@
-/**
- * Latency samples as a log-spaced histogram (share of requests per bucket),
- * for overlaying two targets on one axis.
- */
-export interface HistogramBucket {
-  /** Upper edge of the bucket, ms. */
-  le: number;
-  share: number;
-}
+import type { HistogramBucket } from '@hopscope/shared';
 
+/** Latency samples as a log-spaced histogram (share of requests per bucket), for overlaying two targets on one axis. */
 const BUCKETS_PER_DECADE = 10;
 const FLOOR_MS = 0.1;
 

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { TargetInfo, Trace } from '@hopscope/shared';
+import { compareSpecSchema, type CompareRunAnswer, type CompareRunSummary, type TargetInfo, type Trace } from '@hopscope/shared';
 import { HubError } from '../errors';
 import { CompareRunner } from './runner';
-import { compareSpecSchema } from './spec';
 import { latencyHistogram } from './histogram';
 
 /** What the compare runner needs from the hub (the hub passes it in). */
@@ -36,7 +35,7 @@ export function compareRoutes(deps: CompareDeps): FastifyPluginAsync {
       const run = runner.start(parsed.data);
       return reply.code(202).send({ id: run.id, status: run.status });
     });
-    app.get('/api/compare', async () =>
+    app.get('/api/compare', async (): Promise<CompareRunSummary[]> =>
       runner.list().map(({ id, spec, status, startedAt, comparisons }) => ({
         id,
         spec,
@@ -45,7 +44,7 @@ export function compareRoutes(deps: CompareDeps): FastifyPluginAsync {
         sentences: comparisons.map((c) => c.sentence),
       })),
     );
-    app.get('/api/compare/:id', async (request) => {
+    app.get('/api/compare/:id', async (request): Promise<CompareRunAnswer> => {
       const run = runner.get((request.params as { id: string }).id);
       if (!run) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'No such compare run');
       // Raw samples stay in the hub; clients get a histogram of them.

@@ -1,21 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { TargetInfo, Trace } from '@hopscope/shared';
-import { compareTargets, hopStatistics, type Comparison, type TargetResult } from './analysis';
+import type { CompareRun, CompareSpec, TargetInfo, Trace } from '@hopscope/shared';
+import { compareTargets, hopStatistics } from './analysis';
 import { measureDriverCeiling } from './ceiling';
-import { runLoad, type LoadProgress } from './driver';
-import type { CompareSpec } from './spec';
-
-export interface CompareRun {
-  id: string;
-  spec: CompareSpec;
-  status: 'running' | 'done' | 'failed';
-  startedAt: number;
-  progress?: LoadProgress & { target: string };
-  results: TargetResult[];
-  comparisons: Comparison[];
-  warnings: string[];
-  error?: string;
-}
+import { runLoad } from './driver';
 
 export interface RunnerDeps {
   targets(): TargetInfo[];

@@ -1,34 +1,17 @@
 import { axisBottom, axisLeft, line, scaleLinear, scaleLog, select } from 'd3';
-
-export interface CompareRunView {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  error?: string;
-  progress?: { target: string; phase: string; elapsedMs: number; requests: number };
-  results: Array<{
-    target: string;
-    throughput: number;
-    latency: Record<'p50' | 'p90' | 'p99' | 'p999' | 'max', number>;
-    errors: Record<string, number>;
-    queueShare: number;
-    hops: Record<string, { p50: number; p99: number } | undefined>;
-    histogram: Array<{ le: number; share: number }>;
-  }>;
-  comparisons: Array<{ sentence: string }>;
-  warnings: string[];
-}
+import type { CompareRunAnswer, HopName } from '@hopscope/shared';
 
 const COLORS = ['var(--accent)', 'var(--queue)', 'var(--particle)', 'var(--fail)'];
 
 /** One run's result: the sentences, a percentile table, per-hop p50s and the overlaid latency histograms. */
-export function renderCompareResult(container: HTMLElement, run: CompareRunView): void {
+export function renderCompareResult(container: HTMLElement, run: CompareRunAnswer): void {
   const root = select(container);
   root.selectAll('*').remove();
   for (const comparison of run.comparisons)
     root.append('p').attr('class', 'compare-sentence').attr('data-testid', 'compare-sentence').text(comparison.sentence);
   for (const warning of run.warnings) root.append('p').attr('class', 'compare-warning').text(`warning: ${warning}`);
   const table = root.append('table').attr('class', 'compare-table').attr('data-testid', 'compare-table');
-  const hopNames = ['queue', 'gateway', 'view', 'response'];
+  const hopNames: HopName[] = ['queue', 'gateway', 'view', 'response'];
   table
     .append('thead')
     .append('tr')

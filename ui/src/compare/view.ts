@@ -1,5 +1,6 @@
 import { select, type Selection } from 'd3';
-import { renderCompareResult, type CompareRunView } from './result';
+import type { CompareRunAnswer, CompareRunSummary } from '@hopscope/shared';
+import { renderCompareResult } from './result';
 
 /**
  * The dashboard's Compare view: start a run (the same load through each
@@ -61,7 +62,7 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
 
   const showRun = async (id: string) => {
     for (;;) {
-      const run = (await fetch(api(`/api/compare/${id}`)).then((r) => r.json())) as CompareRunView;
+      const run = (await fetch(api(`/api/compare/${id}`)).then((r) => r.json())) as CompareRunAnswer;
       if (run.status === 'running') {
         const p = run.progress;
         status.text(p ? `running: ${p.target} — ${p.phase}, ${(p.elapsedMs / 1000).toFixed(1)} s, ${p.requests} requests` : 'starting…');
@@ -76,13 +77,7 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
   };
 
   const refreshSaved = async () => {
-    const runs = (await fetch(api('/api/compare')).then((r) => r.json())) as Array<{
-      id: string;
-      status: string;
-      startedAt: number;
-      spec: { targets: string[]; paths: Array<{ path: string }> };
-      sentences: string[];
-    }>;
+    const runs = (await fetch(api('/api/compare')).then((r) => r.json())) as CompareRunSummary[];
     saved
       .selectAll<HTMLLIElement, (typeof runs)[number]>('li')
       .data(runs, (d) => d.id)
