@@ -8,7 +8,10 @@ import { addressPort, installErrorAnswers, serveDashboard, startOtlpListener } f
 import { LiveHub } from './http/live';
 import { sendThroughProxy } from './http/send';
 import { DEFAULT_INGEST_BUDGET, IngestBudget, type IngestBudgetLimits } from './otlp/budget';
+import { startOtlpGrpcListener, type GrpcListener } from './otlp/grpc';
+import { createHubSink } from './otlp/hub-sink';
 import { otlpReceiver, type ReceiverOptions } from './otlp/receiver';
+import { DEFAULT_LOG_LIMITS, LogStore, type LogStoreLimits } from './pipeline/log-store';
 import { createPipeline, type PipelineConfig } from './pipeline/pipeline';
 import { computeStats } from './pipeline/stats';
 import type { TraceStore } from './pipeline/store';
@@ -21,6 +24,10 @@ export interface HubConfig extends PipelineConfig {
   port?: number;
   /** Separate OTLP/HTTP listener; 0 = ephemeral, null = none (POST /v1/traces on the hub port still works). */
   otlpPort?: number | null;
+  /** OTLP/gRPC listener; 0 = ephemeral, null = none; omitted: ephemeral, or none when `otlpPort` is null. */
+  otlpGrpcPort?: number | null;
+  /** Bounds of the log records kept with their traces (OTLP logs). */
+  logLimits?: Partial<LogStoreLimits>;
   /** Built dashboard (ui/dist); without index.html there, / is a plain trace list. */
   uiDir?: string;
   /** Largest OTLP body after decompression. */
@@ -38,6 +45,8 @@ export interface HubConfig extends PipelineConfig {
 export interface Hub {
   url: string;
   otlpUrl: string;
+  /** `http://HOST:PORT` of the OTLP/gRPC listener (what OTEL_EXPORTER_OTLP_ENDPOINT takes with the grpc protocol); missing without one. */
+  otlpGrpcUrl?: string;
   /** In-process ingest for the proxy: no serialization. */
   sink: SpanSink;
   addTarget(info: TargetInfo): void;
@@ -58,18 +67,24 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const batcher = new ChangeBatcher(50, (ids) => {
     for (const id of ids) {
       const trace = pipeline.store.get(id);
-      if (trace) live.broadcast({ type: 'trace', trace });
+      if (trace) live.broadcast({ type: 'trace', trace: logs.attachTo(trace) });
     }
   });
   const pipeline = createPipeline(config, (id) => {
     if (live.size > 0) batcher.mark(id);
   });
   const { store } = pipeline;
+  const logs = new LogStore({ ...DEFAULT_LOG_LIMITS, ...config.logLimits });
   // One budget for both OTLP listeners: the bound is on the hub's memory, not per port.
   const receiver: ReceiverOptions = {
     maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024,
     budget: new IngestBudget({ ...DEFAULT_INGEST_BUDGET, ...config.otlpBudget }),
-    ingest: pipeline.ingest,
+    sink: createHubSink({
+      ingest: pipeline.ingest,
+      spansDropped: () => store.spansDropped,
+      logs,
+      onTraceLogged: (id) => live.size > 0 && batcher.mark(id),
+    }),
   };
   const stats = (): StatsSnapshot =>
     computeStats(
@@ -95,7 +110,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
     for (const listener of liveListeners) listener();
   });
-  await app.register(restApi, { store, targets: () => targets, stats });
+  await app.register(restApi, { store, targets: () => targets, stats, withLogs: (trace) => logs.attachTo(trace) });
   await app.register(recordingRoutes, {
     replay: config.replay,
     memory: pipeline.recorders.memory,
@@ -123,6 +138,14 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
           await app.close();
           throw error;
         });
+  const grpcPort = config.otlpGrpcPort === undefined ? (config.otlpPort === null ? null : 0) : config.otlpGrpcPort;
+  const grpcListener: GrpcListener | undefined =
+    grpcPort === null
+      ? undefined
+      : await startOtlpGrpcListener(host, grpcPort, receiver, config.token).catch(async (error: unknown) => {
+          await Promise.all([app.close(), otlpApp?.close()]);
+          throw error;
+        });
   const statsTimer = setInterval(() => {
     if (live.size > 0) live.broadcast({ type: 'stats', stats: stats() });
   }, 1000);
@@ -132,6 +155,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   return {
     url: `${base}:${port}`,
     otlpUrl: `${base}:${otlpApp ? addressPort(otlpApp) : port}/v1/traces`,
+    otlpGrpcUrl: grpcListener ? `${base}:${grpcListener.port}` : undefined,
     sink: pipeline.sink,
     addTarget: (info) => {
       const index = targets.findIndex((t) => t.name === info.name);
@@ -145,7 +169,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
       clearInterval(statsTimer);
       batcher.stop();
       live.closeAll();
-      await Promise.all([app.close(), otlpApp?.close(), pipeline.close()]);
+      await Promise.all([app.close(), otlpApp?.close(), grpcListener?.close(), pipeline.close()]);
     },
   };
 }

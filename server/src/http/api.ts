@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StatsSnapshot, TargetInfo } from '@hopscope/shared';
+import type { StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 import { HubError } from '../errors';
 import type { TraceStore } from '../pipeline/store';
 
@@ -7,6 +7,8 @@ export interface ApiDeps {
   store: TraceStore;
   targets(): TargetInfo[];
   stats(): StatsSnapshot;
+  /** The trace with the log records that carry its id. */
+  withLogs(trace: Trace): Trace;
 }
 
 const MAX_LIMIT = 1000;
@@ -28,7 +30,7 @@ export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void
     const { traceId } = request.params as { traceId: string };
     const trace = deps.store.get(traceId.toLowerCase());
     if (!trace) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No trace ${traceId.slice(0, 64)} in the window`);
-    return trace;
+    return deps.withLogs(trace);
   });
 
   app.get('/api/stats', async (request) => {

@@ -42,7 +42,7 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const OTLP_ROUTE = '/v1/traces';
+const OTLP_ROUTES = new Set(['/v1/traces', '/v1/metrics', '/v1/logs']);
 const SEND_ROUTE_PREFIX = '/api/send/';
 const SEND_HEADER = 'x-hopscope-send';
 
@@ -53,7 +53,7 @@ const SEND_HEADER = 'x-hopscope-send';
  */
 function checkNotSimpleRequest(request: FastifyRequest): void {
   const route = request.routeOptions.url ?? '';
-  if (route === OTLP_ROUTE) return;
+  if (OTLP_ROUTES.has(route)) return;
   if (route.startsWith(SEND_ROUTE_PREFIX)) {
     if (request.headers[SEND_HEADER] !== '1') throw new HubError('HOPSCOPE_HUB_SEND_HEADER_REQUIRED');
     return;

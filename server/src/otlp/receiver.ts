@@ -1,73 +1,77 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SpanRecord } from '@hopscope/shared';
 import { HubError } from '../errors';
 import type { IngestBudget } from './budget';
-import { decodeExportRequestJson } from './json';
-import { decodeExportRequestProtobuf } from './protobuf';
+import { exportResponseJson, exportResponseProtobuf, type ExportOutcome } from './response';
+import { OTLP_SIGNALS, type OtlpFormat, type OtlpSignal, type OtlpSink } from './signals';
 
 export interface ReceiverOptions {
   /** Largest accepted body after decompression (decompression bombs: CVE-2024-36129). */
   maxBodyBytes: number;
   /** Shared by every OTLP listener of one hub: bounds what is read at once. */
   budget: IngestBudget;
-  ingest(spans: SpanRecord[]): void;
+  sink: OtlpSink;
 }
 
-type Format = 'json' | 'protobuf';
-
-const RETRY_AFTER_SECONDS = '1';
+export const RETRY_AFTER_SECONDS = 1;
 /** A body that sends nothing for this long is given up, so a stalled upload cannot hold the budget. */
 const BODY_IDLE_MS = 15_000;
 /** After a refusal the rest of the body is read and thrown away (the client then reads the answer, not a reset), up to this much. */
 const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
 
 /**
- * OTLP/HTTP trace receiver (opentelemetry-proto spec): POST /v1/traces with
- * JSON or protobuf, optionally gzip; answers in the request's content type.
- * The body is read as a raw stream so size limits apply after inflation, and
- * bytes held are charged to the hub-wide budget as they arrive.
+ * OTLP/HTTP receiver (opentelemetry-proto spec): POST /v1/traces, /v1/metrics
+ * and /v1/logs with JSON or protobuf, optionally gzip; answers in the
+ * request's content type. The body is read as a raw stream so size limits
+ * apply after inflation, and bytes held are charged to the hub-wide budget as
+ * they arrive.
  */
 export async function otlpReceiver(app: FastifyInstance, options: ReceiverOptions): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  app.post('/v1/traces', async (request, reply) => {
-    const raw = request.body as Readable | undefined;
-    const format = formatOf(request.headers['content-type']);
-    if (!format) {
-      discardRest(raw);
-      throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not OTLP`);
-    }
-    if (!options.budget.enter()) {
-      discardRest(raw);
-      void reply.header('retry-after', RETRY_AFTER_SECONDS);
-      throw new HubError('HOPSCOPE_HUB_OVERLOADED', 'Too many OTLP exports are being read');
-    }
-    const held = { bytes: 0 };
-    try {
-      const body = await readBody(request, options, held);
-      const spans = format === 'json' ? decodeExportRequestJson(body.toString('utf8')) : decodeExportRequestProtobuf(body);
-      options.ingest(spans);
-    } catch (error) {
-      if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_OVERLOADED') void reply.header('retry-after', RETRY_AFTER_SECONDS);
-      if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_BODY_TIMEOUT') void reply.header('connection', 'close');
-      throw error;
-    } finally {
-      options.budget.leave(held.bytes);
-    }
-    return respond(reply, format);
-  });
-  app.route({
-    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-    url: '/v1/traces',
-    handler: async () => {
-      throw new HubError('HOPSCOPE_HUB_METHOD_NOT_ALLOWED');
-    },
-  });
+  for (const signal of OTLP_SIGNALS) {
+    app.post(signal.httpPath, (request, reply) => receive(signal, request, reply, options));
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+      url: signal.httpPath,
+      handler: async () => {
+        throw new HubError('HOPSCOPE_HUB_METHOD_NOT_ALLOWED');
+      },
+    });
+  }
 }
 
-function formatOf(contentType: string | undefined): Format | undefined {
+async function receive(signal: OtlpSignal, request: FastifyRequest, reply: FastifyReply, options: ReceiverOptions) {
+  const raw = request.body as Readable | undefined;
+  const format = formatOf(request.headers['content-type']);
+  if (!format) {
+    discardRest(raw);
+    throw new HubError('HOPSCOPE_HUB_UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not OTLP`);
+  }
+  if (!options.budget.enter()) {
+    discardRest(raw);
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    throw new HubError('HOPSCOPE_HUB_OVERLOADED', 'Too many OTLP exports are being read');
+  }
+  const held = { bytes: 0 };
+  let outcome: ExportOutcome;
+  try {
+    const body = await readBody(request, options, held);
+    outcome = signal.accept(body, format, options.sink);
+  } catch (error) {
+    if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_OVERLOADED')
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if (error instanceof HubError && error.code === 'HOPSCOPE_HUB_BODY_TIMEOUT') void reply.header('connection', 'close');
+    throw error;
+  } finally {
+    options.budget.leave(held.bytes);
+  }
+  if (format === 'json') return reply.type('application/json').send(exportResponseJson(outcome, signal.rejectedName));
+  return reply.type('application/x-protobuf').send(exportResponseProtobuf(outcome));
+}
+
+function formatOf(contentType: string | undefined): OtlpFormat | undefined {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json') return 'json';
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
@@ -138,10 +142,4 @@ function discardRest(raw: Readable | undefined): void {
   });
   raw.on('error', () => {});
   raw.resume();
-}
-
-function respond(reply: FastifyReply, format: Format) {
-  // An empty ExportTraceServiceResponse: `{}` in JSON, zero bytes in protobuf.
-  if (format === 'json') return reply.type('application/json').send('{}');
-  return reply.type('application/x-protobuf').send(Buffer.alloc(0));
 }
