@@ -85,6 +85,8 @@ export function proxyFailure(code: ProxyFailureCode): ProxyFailure {
 
 /** Maps a socket error from the upstream request to a failure (before any response arrived). */
 export function failureFromUpstreamError(error: NodeJS.ErrnoException): ProxyFailure {
+  // undici's HTTPParserError carries no code for some violations (an invalid status code): its name is enough.
+  if (error.name === 'HTTPParserError') return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID');
   switch (error.code) {
     case 'ECONNREFUSED':
     case 'EHOSTUNREACH':

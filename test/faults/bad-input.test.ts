@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProxy, type ProxyHandle } from '@hopscope/proxy';
+import { createProxy, PROXY_FAILURES, type ProxyHandle } from '@hopscope/proxy';
 import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
 import { startRawUpstream, startUpstream } from '../support/upstream';
@@ -63,17 +63,22 @@ describe('malformed upstream responses become 502 and are not forwarded', () => 
     ],
   ];
   for (const [name, answer] of answers) {
-    it(`${name} → 502 upstream_invalid_response`, async () => {
+    it(`${name} → 502 HOPSCOPE_PROXY_UPSTREAM_INVALID, error.type upstream_invalid_response (not a reset)`, async () => {
       const upstream = await startRawUpstream((socket) => socket.once('data', () => socket.end(answer)));
       const sink = new RecordingSink();
       const strict = await createProxy({ target: 'bad', upstream: upstream.url, sink });
       try {
         const res = await request(`${strict.url}/`);
         expect(res.status).toBe(502);
-        expect(res.body).not.toContain('bad');
-        await vi.waitFor(() =>
-          expect(sink.endedHop('proxy')?.attributes['error.type']).toMatch(/^upstream_(invalid_response|reset_before_response)$/),
-        );
+        // The catalogue's answer, and none of the upstream's bytes (its body was "ok"/"okk", its reason "Nope").
+        expect(JSON.parse(res.body)).toEqual({
+          error: 'HOPSCOPE_PROXY_UPSTREAM_INVALID',
+          errorType: 'upstream_invalid_response',
+          message: PROXY_FAILURES.HOPSCOPE_PROXY_UPSTREAM_INVALID.message,
+        });
+        expect(res.body).not.toMatch(/"okk?"|Nope/);
+        await vi.waitFor(() => expect(sink.endedHop('proxy')?.attributes['error.type']).toBe('upstream_invalid_response'));
+        expect(sink.endedHop('server')!.attributes['error.type']).toBe('upstream_invalid_response');
       } finally {
         await strict.close();
         await upstream.close();
