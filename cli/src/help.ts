@@ -23,6 +23,9 @@ export function helpText(): string {
     return `  ${flag.padEnd(22)} ${o.help}${extra ? ` (${extra})` : ''}`;
   });
   return `${USAGE}\n${rows.join('\n')}\n
+Apps export OTLP to the hub: http://127.0.0.1:4318 over HTTP (the Node SDK's default) or
+http://127.0.0.1:4317 over gRPC (the Python SDK's default); traces are shown, log records
+with a trace id appear with their trace, metrics are accepted and dropped.
 Environment: OTEL_EXPORTER_OTLP_ENDPOINT also exports every span to an OTLP/HTTP backend
 (Jaeger, Tempo, an OpenTelemetry Collector).
 In the dashboard, press ? for the keys (slow motion, presentation mode, replay).

@@ -31,7 +31,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'address every listener binds to; anything but loopback needs a token',
   },
   { flag: 'port', env: 'HOPSCOPE_PORT', kind: 'port', defaultValue: '4000', help: 'dashboard, REST API and live stream' },
-  { flag: 'otlp-port', env: 'HOPSCOPE_OTLP_PORT', kind: 'port', defaultValue: '4318', help: 'OTLP/HTTP receiver (POST /v1/traces)' },
+  {
+    flag: 'otlp-port',
+    env: 'HOPSCOPE_OTLP_PORT',
+    kind: 'port',
+    defaultValue: '4318',
+    help: 'OTLP/HTTP receiver (POST /v1/traces, /v1/metrics, /v1/logs)',
+  },
+  {
+    flag: 'otlp-grpc-port',
+    env: 'HOPSCOPE_OTLP_GRPC_PORT',
+    kind: 'port',
+    defaultValue: '4317',
+    help: "OTLP/gRPC receiver (traces, metrics, logs: the Python SDK's default protocol); ephemeral when --otlp-port is 0",
+  },
   {
     flag: 'proxy-port',
     env: 'HOPSCOPE_PROXY_PORT',
@@ -90,6 +103,8 @@ export interface CliOptions {
   host: string;
   port: number;
   otlpPort: number;
+  /** Missing when neither the flag nor the variable was given: 4317, or ephemeral with an ephemeral --otlp-port. */
+  otlpGrpcPort?: number;
   proxyPort: number;
   token?: string;
   workers: number;
@@ -118,6 +133,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '') return env[spec.env];
     return spec.defaultValue;
   };
+  // No default here: without the flag or the variable, the gRPC port follows --otlp-port (startHopscope decides).
+  const grpcFlag = values['otlp-grpc-port'];
+  const grpcPort = typeof grpcFlag === 'string' ? grpcFlag : env.HOPSCOPE_OTLP_GRPC_PORT || undefined;
   const [command = 'demo', ...positionals] = parsed.positionals;
   const flagTargets = (values.target as string[] | undefined) ?? [];
   const envTargets = (env.HOPSCOPE_TARGETS ?? '')
@@ -131,6 +149,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     host: pick('host')!,
     port: toPort('--port', pick('port')!),
     otlpPort: toPort('--otlp-port', pick('otlp-port')!),
+    otlpGrpcPort: grpcPort === undefined ? undefined : toPort('--otlp-grpc-port', grpcPort),
     proxyPort: toPort('--proxy-port', pick('proxy-port')!),
     token: pick('token'),
     workers: toCount('--workers', pick('workers')!),

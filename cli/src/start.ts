@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TargetInfo } from '@hopscope/shared';
 import { createHub, type Hub } from '@hopscope/server';
-import { createProxy, type ProxyHandle } from '@hopscope/proxy';
+import { startProxyGroup, type ProxyHandle } from '@hopscope/proxy';
 import { startDemo, type DemoHandle } from '@hopscope/demo';
 import { portInUse } from './errors';
 import { checkScenarioName, scheduleScenario, type ScenarioChoice } from './scenario';
@@ -15,6 +15,8 @@ export interface HopscopeOptions {
   port?: number;
   /** OTLP/HTTP receiver. Default 4318; 0 = ephemeral. */
   otlpPort?: number;
+  /** OTLP/gRPC receiver. Default 4317, or ephemeral when `otlpPort` is 0 (so ephemeral stacks do not collide on 4317). */
+  otlpGrpcPort?: number;
   /** First proxy port, the next target gets +1. Default 8080; 0 = every proxy ephemeral. */
   proxyPort?: number;
   demoWorkers?: number;
@@ -33,6 +35,8 @@ export interface HopscopeOptions {
 export interface RunningHopscope {
   hubUrl: string;
   otlpUrl: string;
+  /** `http://HOST:PORT` of the OTLP/gRPC receiver. */
+  otlpGrpcUrl?: string;
   targets: TargetInfo[];
   /** The hub itself, for callers that need more than the URLs (tests, replay). */
   hub: Hub;
@@ -51,6 +55,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4000;
   const otlpPort = options.otlpPort ?? 4318;
+  const otlpGrpcPort = options.otlpGrpcPort ?? (otlpPort === 0 ? 0 : 4317);
   const proxyPort = options.proxyPort ?? 8080;
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
@@ -63,6 +68,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       host,
       port,
       otlpPort,
+      otlpGrpcPort,
       uiDir: UI_DIR,
       exportEndpoint: options.exportEndpoint,
       token: options.token,
@@ -71,9 +77,16 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       throw mapPortError(error, 'The hub', host, [
         [port, '--port'],
         [otlpPort, '--otlp-port'],
+        [otlpGrpcPort, '--otlp-grpc-port'],
       ]);
     });
     closers.push(() => hub.close());
+    // The proxies forward on their own thread: the hub's work must not show up as the app's latency.
+    const proxies = startProxyGroup({
+      sink: hub.sink,
+      onFailure: (error) => process.stderr.write(`hopscope: the proxies stopped (${error.message}); restart hopscope.\n`),
+    });
+    closers.push(() => proxies.close());
 
     let targets = options.targets;
     if (!targets) {
@@ -93,16 +106,17 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       const added: TargetInfo[] = [];
       for (const target of specs) {
         const listenPort = proxyPort === 0 ? 0 : proxyPort + infos.length;
-        const proxy: ProxyHandle = await createProxy({
-          target: target.name,
-          upstream: target.url,
-          sink: hub.sink,
-          host,
-          port: listenPort,
-          captureHeaders: options.captureHeaders,
-        }).catch((error: unknown) => {
-          throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
-        });
+        const proxy: ProxyHandle = await proxies
+          .add({
+            target: target.name,
+            upstream: target.url,
+            host,
+            port: listenPort,
+            captureHeaders: options.captureHeaders,
+          })
+          .catch((error: unknown) => {
+            throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
+          });
         closers.push(() => proxy.close());
         const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
         hub.addTarget(info);
@@ -114,7 +128,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     await addTargets(targets);
     if (options.scenario) closers.push(scheduleScenario(hub, infos, options.scenario));
 
-    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, targets: infos, hub, addTargets, close: closeAll };
+    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, otlpGrpcUrl: hub.otlpGrpcUrl, targets: infos, hub, addTargets, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

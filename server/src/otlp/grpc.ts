@@ -117,8 +117,11 @@ function requireToken(token: string): grpc.ServerInterceptor {
 
 function bind(server: grpc.Server, host: string, port: number): Promise<number> {
   const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  // grpc-js also logs a failed bind to stderr; the caller reports it in its own words (the CLI names the flag), so keep it quiet.
+  grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   return new Promise((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+      grpc.setLogVerbosity(configuredVerbosity());
       if (!error) return resolve(boundPort);
       // grpc-js words a port in use as "No address added out of total 1 resolved"; the CLI names the flag for EADDRINUSE.
       const failure = Object.assign(new Error(`OTLP/gRPC cannot listen on ${address}: ${error.message}`, { cause: error }), {
@@ -128,6 +131,17 @@ function bind(server: grpc.Server, host: string, port: number): Promise<number> 
       reject(failure);
     });
   });
+}
+
+/** What grpc-js reads from GRPC_VERBOSITY when it loads (default ERROR). */
+function configuredVerbosity(): grpc.logVerbosity {
+  const named = {
+    DEBUG: grpc.logVerbosity.DEBUG,
+    INFO: grpc.logVerbosity.INFO,
+    ERROR: grpc.logVerbosity.ERROR,
+    NONE: grpc.logVerbosity.NONE,
+  };
+  return named[(process.env.GRPC_VERBOSITY ?? '').toUpperCase() as keyof typeof named] ?? grpc.logVerbosity.ERROR;
 }
 
 function shutdown(server: grpc.Server): Promise<void> {
