@@ -22,7 +22,7 @@ describe('hopscope_wsgi (Python, standard library only)', () => {
   it(`passes all ${EXPECTED_TESTS} tests of its unittest suite: headers, middleware, 4xx/5xx, exporter, resource, real uWSGI, packaging, keys`, () => {
     const run = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-v', '-s', TESTS], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 150_000,
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
     });
     const output = `${run.stdout}\n${run.stderr}`;
@@ -36,5 +36,5 @@ describe('hopscope_wsgi (Python, standard library only)', () => {
       output,
     ).toEqual([]);
     if (skipped.length > 0) console.warn(`hopscope_wsgi: ${skipped.length} Python tests skipped: ${[...new Set(skipped)].join('; ')}`);
-  });
+  }, 180_000);
 });

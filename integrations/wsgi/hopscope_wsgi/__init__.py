@@ -11,7 +11,8 @@ to rely on the Server-Timing header alone. OTEL_SERVICE_NAME,
 OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS are honoured, and
 OTEL_SDK_DISABLED=true turns the middleware into a pass-through.
 """
-from ._exporter import Exporter, sdk_disabled
+from ._config import sdk_disabled
+from ._exporter import Exporter
 from ._middleware import HopscopeMiddleware as _Middleware
 
 __all__ = ["instrument", "HopscopeMiddleware", "stats"]

@@ -5,21 +5,18 @@ Gunicorn worker (forked from the master, with or without --preload) gets a
 fresh queue and starts its own thread on its first span, so no span waits
 for a thread that only exists in the parent.
 
-uWSGI without --enable-threads holds the GIL while it waits for the next
-request, so a background thread never gets to send. There the spans go
-from uWSGI's after-request hook instead, which runs once the client has its
-response, within a short time budget.
+Under uWSGI without threads the spans go from its after-request hook instead
+(_uwsgi.py), within a short time budget.
 """
 import json
 import os
-import re
 import sys
 import threading
 import time
-import urllib.parse
 import urllib.request
 
-from ._spans import PROCESS_PID, SERVICE_NAME
+from . import _config, _uwsgi
+from ._otlp_json import export_request
 
 MAX_QUEUE = 2048
 BATCH = 256
@@ -35,94 +32,6 @@ SYNC_BACKOFF_SECONDS = 5.0
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _endpoint():
-    traces = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-    if traces:
-        return traces
-    base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
-    return base.rstrip("/") + "/v1/traces"
-
-
-# RFC 9110 token: what a header name may be.
-_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-
-
-def _headers():
-    """Extra request headers from OTEL_EXPORTER_OTLP_HEADERS, then OTEL_EXPORTER_OTLP_TRACES_HEADERS
-    (which wins per name), as the OTel spec defines them: `name=value,name2=value2`, W3C
-    Baggage style, values percent-decoded. E.g. authorization=Bearer%20TOKEN for a hub with a token.
-    Malformed pairs are skipped, never sent."""
-    headers = {}
-    for variable in ("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"):
-        for item in os.environ.get(variable, "").split(","):
-            name, sep, value = item.partition("=")
-            name = urllib.parse.unquote(name).strip()
-            value = urllib.parse.unquote(value).strip()
-            if not sep or not _HEADER_NAME.match(name) or any(c in value for c in "\r\n\0"):
-                continue
-            headers[name.lower()] = value
-    headers.pop("content-type", None)
-    return headers
-
-
-def sdk_disabled():
-    """OTEL_SDK_DISABLED: only "true" (any case) disables, as the OTel spec defines its booleans."""
-    return os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
-
-
-def resource_attributes():
-    """OTEL_RESOURCE_ATTRIBUTES as the OTel spec defines it: `key=value,key2=value2` (W3C Baggage
-    style, no properties), whitespace trimmed, values percent-decoded as UTF-8. Like the OTel
-    Python SDK, a pair without '=' or with an empty key is skipped and the rest kept."""
-    attributes = {}
-    for item in os.environ.get("OTEL_RESOURCE_ATTRIBUTES", "").split(","):
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if sep and key:
-            attributes[key] = urllib.parse.unquote(value.strip())
-    return attributes
-
-
-_uwsgi = None
-
-
-def uwsgi_without_threads():
-    """The uwsgi module, when this process is a uWSGI worker with Python threads off; else None.
-    `has_threads` is what uWSGI itself goes by (set by --enable-threads and by --threads N)."""
-    try:
-        import uwsgi  # only importable inside uWSGI
-    except ImportError:
-        return None
-    threads = getattr(uwsgi, "has_threads", None)
-    if threads is None:
-        options = getattr(uwsgi, "opt", {}) or {}
-        threads = options.get("enable-threads") or options.get("threads")
-    return None if threads else uwsgi
-
-
-def _install_after_request_hook(uwsgi):
-    """uWSGI calls `uwsgi.after_req_hook` after each response has gone, but reads it only once, after
-    the app is loaded: so this runs when the middleware is made. A hook the app set is kept and chained."""
-    global _uwsgi
-    if _uwsgi is not None:
-        return
-    _uwsgi = uwsgi
-    previous = getattr(uwsgi, "after_req_hook", None)
-
-    def after_request():
-        try:
-            for exporter in list(_SYNC_EXPORTERS):
-                exporter.flush_now()
-        finally:
-            if previous is not None:
-                previous()
-
-    uwsgi.after_req_hook = after_request
-
-
-_SYNC_EXPORTERS = []
-
-
 class Exporter:
     def __init__(self, service_name):
         self.service_name = service_name
@@ -135,11 +44,10 @@ class Exporter:
         self._hook_missing = False
         self._retry_at = 0.0
         try:
-            uwsgi = uwsgi_without_threads()
+            uwsgi = _uwsgi.without_threads()
             if uwsgi is not None:
                 self._sync = True
-                _SYNC_EXPORTERS.append(self)
-                _install_after_request_hook(uwsgi)
+                _uwsgi.flush_after_each_request(self, uwsgi)
         except Exception:
             pass
 
@@ -153,7 +61,7 @@ class Exporter:
         self._told_sync = False
 
     def enabled(self):
-        return os.environ.get("HOPSCOPE_EXPORT", "on").lower() not in ("off", "0", "false", "no") and not sdk_disabled()
+        return _config.export_enabled()
 
     def enqueue(self, spans):
         """Never blocks and never raises: a full queue drops the spans and counts them."""
@@ -223,10 +131,10 @@ class Exporter:
 
     def _send(self, batch, timeout=TIMEOUT_SECONDS):
         try:
-            body = json.dumps(self._export_request(batch)).encode("utf-8")
-            headers = _headers()
+            body = json.dumps(export_request(_config.resource(self.service_name), batch)).encode("utf-8")
+            headers = _config.headers()
             headers["Content-Type"] = "application/json"
-            request = urllib.request.Request(_endpoint(), data=body, method="POST", headers=headers)
+            request = urllib.request.Request(_config.endpoint(), data=body, method="POST", headers=headers)
             with _OPENER.open(request, timeout=timeout) as response:
                 response.read()
             self.exported += len(batch)
@@ -243,53 +151,5 @@ class Exporter:
         if now - self._last_warning < 5:
             return
         self._last_warning = now
-        sys.stderr.write("hopscope_wsgi[%d]: cannot export spans to %s (%s); %d spans dropped so far\n" % (os.getpid(), _endpoint(), exc, self.dropped))
+        sys.stderr.write("hopscope_wsgi[%d]: cannot export spans to %s (%s); %d spans dropped so far\n" % (os.getpid(), _config.endpoint(), exc, self.dropped))
         sys.stderr.flush()
-
-    def _export_request(self, spans):
-        # The environment describes the deployment, so it wins over the name given in code; OTEL_SERVICE_NAME
-        # wins over a service.name in OTEL_RESOURCE_ATTRIBUTES (OTel spec). The pid is always this process's.
-        resource = {SERVICE_NAME: self.service_name}
-        resource.update(resource_attributes())
-        if os.environ.get("OTEL_SERVICE_NAME"):
-            resource[SERVICE_NAME] = os.environ["OTEL_SERVICE_NAME"]
-        resource[PROCESS_PID] = os.getpid()
-        return {
-            "resourceSpans": [
-                {
-                    "resource": {"attributes": _key_values(resource)},
-                    "scopeSpans": [{"scope": {"name": "hopscope_wsgi"}, "spans": [_span_json(s) for s in spans]}],
-                }
-            ]
-        }
-
-
-def _span_json(span):
-    data = {
-        "traceId": span.trace_id,
-        "spanId": span.span_id,
-        "name": span.name,
-        "kind": span.kind,
-        "startTimeUnixNano": str(span.start_ns),
-        "endTimeUnixNano": str(span.end_ns or time.time_ns()),
-        "attributes": _key_values(span.attributes),
-        "events": [{"name": e["name"], "timeUnixNano": str(e["time_ns"]), "attributes": _key_values(e["attributes"])} for e in span.events],
-        "status": {"code": 2 if span.error else 0},
-    }
-    if span.parent_id:
-        data["parentSpanId"] = span.parent_id
-    return data
-
-
-def _key_values(attributes):
-    out = []
-    for key, value in attributes.items():
-        if isinstance(value, bool):
-            out.append({"key": key, "value": {"boolValue": value}})
-        elif isinstance(value, int):
-            out.append({"key": key, "value": {"intValue": str(value)}})
-        elif isinstance(value, float):
-            out.append({"key": key, "value": {"doubleValue": value}})
-        else:
-            out.append({"key": key, "value": {"stringValue": str(value)}})
-    return out

@@ -2,7 +2,7 @@
 import contextvars
 import time
 
-from ._exporter import sdk_disabled
+from ._config import sdk_disabled
 from ._spans import ERROR_TYPE, STATUS, RequestHops, is_http_answer
 
 CURRENT = contextvars.ContextVar("hopscope_request", default=None)

@@ -16,19 +16,23 @@ sys.path.insert(0, PACKAGE_DIR)
 
 class Receiver:
     """A tiny OTLP/HTTP JSON receiver collecting spans, resources and request headers.
-    `delay` makes it a slow hub: it answers only after that many seconds."""
+    `delay` makes it a slow hub: it answers only after that many seconds, or as soon as
+    `release()` is called. `posts` counts the exports it was sent, answered or not."""
 
     def __init__(self, delay=0.0):
         self.spans = []
         self.resources = []
         self.headers = []
+        self.posts = 0
+        self._released = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                receiver.posts += 1
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 if delay:
-                    time.sleep(delay)
+                    receiver._released.wait(delay)
                 receiver.headers.append({k.lower(): v for k, v in self.headers.items()})
                 for rs in body["resourceSpans"]:
                     receiver.resources.append(attributes_of(rs["resource"]))
@@ -50,13 +54,13 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         self.endpoint = "http://127.0.0.1:%d" % self.server.server_address[1]
 
-    def wait_for(self, count, timeout=5.0):
+    def wait_for(self, count, timeout=10.0):
         deadline = time.time() + timeout
         while time.time() < deadline and len(self.spans) < count:
             time.sleep(0.02)
         return self.spans
 
-    def wait_for_path(self, path, timeout=5.0):
+    def wait_for_path(self, path, timeout=10.0):
         """The exported gateway span of the request to `path`, or None."""
         deadline = time.time() + timeout
         while True:
@@ -68,7 +72,11 @@ class Receiver:
                 return None
             time.sleep(0.02)
 
+    def release(self):
+        self._released.set()
+
     def close(self):
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 

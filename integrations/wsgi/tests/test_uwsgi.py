@@ -18,7 +18,7 @@ from unittest import mock
 from support import CleanEnvironment, Receiver, attributes_of, call, hello_app
 
 import hopscope_wsgi
-from hopscope_wsgi import _exporter, _spans
+from hopscope_wsgi import _exporter, _spans, _uwsgi
 
 UWSGI = shutil.which("uwsgi")
 APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "uwsgi_app.py")
@@ -103,19 +103,19 @@ class RealUwsgiWithoutThreads(CleanEnvironment):
         self.assertNotIn(str(os.getpid()), workers)
         self.assertEqual(server.output().count(WARNING), 1, server.output())
 
-    def test_a_slow_hub_does_not_delay_the_response(self):
-        receiver = Receiver(delay=3.0)
+    def test_a_hub_that_does_not_answer_does_not_hold_the_response(self):
+        # The hub holds every export for 60 s and the worker would wait 30 s for it: only an export
+        # made after the response has gone lets the client have its answer within the 10 s it waits.
+        receiver = Receiver(delay=60.0)
         self.addCleanup(receiver.close)
-        server = self.start(receiver)
-        body, first = server.get("/first")
-        # The hook runs after the client has the response; export then waits at most its budget.
-        self.assertLess(first, _exporter.SYNC_BUDGET_SECONDS * 0.8)
-        body, second = server.get("/second")
-        self.assertLess(second, _exporter.SYNC_BUDGET_SECONDS + 1.0)
-        deadline = time.time() + 5
-        while "cannot export spans" not in server.output() and time.time() < deadline:
-            time.sleep(0.05)
-        self.assertRegex(server.output(), r"hopscope_wsgi\[\d+\]: cannot export spans to .*; 2 spans dropped so far")
+        server = self.start(receiver, env={"SYNC_BUDGET_SECONDS": "30"})
+        self.assertEqual(server.get("/held")[0], b"hello")
+        deadline = time.time() + 10
+        while receiver.posts == 0 and time.time() < deadline:
+            time.sleep(0.02)
+        self.assertEqual(receiver.posts, 1, "the spans were never sent: %s" % server.output())
+        self.assertEqual(receiver.spans, [])  # still held by the hub when the client had its answer
+        receiver.release()
 
     def test_an_after_request_hook_the_app_set_first_still_runs(self):
         receiver = Receiver()
@@ -156,22 +156,22 @@ class StandInUwsgi(CleanEnvironment):
         self.uwsgi.opt = {}
         for patcher in (
             mock.patch.dict(sys.modules, {"uwsgi": self.uwsgi}),
-            mock.patch.object(_exporter, "_uwsgi", None),
-            mock.patch.object(_exporter, "_SYNC_EXPORTERS", []),
+            mock.patch.object(_uwsgi, "_installed_on", None),
+            mock.patch.object(_uwsgi, "EXPORTERS", []),
             mock.patch.object(sys, "stderr", io.StringIO()),
         ):
             patcher.start()
             self.addCleanup(patcher.stop)
 
     def test_detection_follows_has_threads(self):
-        self.assertIs(_exporter.uwsgi_without_threads(), self.uwsgi)
+        self.assertIs(_uwsgi.without_threads(), self.uwsgi)
         self.uwsgi.has_threads = 1
-        self.assertIsNone(_exporter.uwsgi_without_threads())
+        self.assertIsNone(_uwsgi.without_threads())
         del self.uwsgi.has_threads
         self.uwsgi.opt = {"threads": b"4"}
-        self.assertIsNone(_exporter.uwsgi_without_threads())
+        self.assertIsNone(_uwsgi.without_threads())
         self.uwsgi.opt = {}
-        self.assertIs(_exporter.uwsgi_without_threads(), self.uwsgi)
+        self.assertIs(_uwsgi.without_threads(), self.uwsgi)
 
     def test_no_thread_is_started_and_the_hook_sends(self):
         receiver = self.receiver()
@@ -185,19 +185,21 @@ class StandInUwsgi(CleanEnvironment):
         self.assertEqual(exporter.exported, 1)
 
     def test_a_slow_hub_costs_the_budget_once_then_backs_off(self):
-        receiver = self.receiver(delay=2.0)
+        receiver = self.receiver(delay=30.0)
         exporter = _exporter.Exporter("slow")
         exporter.enqueue([_spans.Span("s", "a" * 32, None)] * 3)
         started = time.monotonic()
         self.uwsgi.after_req_hook()
         spent = time.monotonic() - started
-        self.assertLess(spent, _exporter.SYNC_BUDGET_SECONDS + 0.3)
+        # Bounded by the budget, not by the hub's 30 s (the upper margin is for loaded machines).
         self.assertGreaterEqual(spent, _exporter.SYNC_BUDGET_SECONDS * 0.9)
+        self.assertLess(spent, _exporter.SYNC_BUDGET_SECONDS + 5)
         self.assertEqual(exporter.dropped, 3)
+        self.assertEqual(receiver.posts, 1)
         exporter.enqueue([_spans.Span("s", "a" * 32, None)])
-        started = time.monotonic()
         self.uwsgi.after_req_hook()
-        self.assertLess(time.monotonic() - started, 0.1)  # backing off: the span waits in the bounded queue
+        # Backing off: no second attempt at the slow hub; the span waits in the bounded queue.
+        self.assertEqual(receiver.posts, 1)
         self.assertEqual(len(exporter._queue), 1)
 
     def test_hopscope_middleware_under_the_stand_in_exports_per_request(self):
