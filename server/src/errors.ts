@@ -28,9 +28,16 @@ export const HUB_ERRORS = {
     status: 503,
     hint: 'The hub is decoding as much OTLP as it allows at once; retry after the Retry-After seconds (OTel SDKs do).',
   },
-  HOPSCOPE_HUB_BODY_TIMEOUT: { status: 408, hint: 'The OTLP body stopped arriving; send each export in one go.' },
+  HOPSCOPE_HUB_BODY_TIMEOUT: {
+    status: 408,
+    hint: 'The request body arrived too slowly or stopped arriving; send it in one go (an OTLP export, an import).',
+  },
   HOPSCOPE_HUB_NOT_FOUND: { status: 404, hint: 'No such trace or target.' },
   HOPSCOPE_HUB_BAD_REQUEST: { status: 400, hint: 'Check the query parameters.' },
+  HOPSCOPE_HUB_SEND_BAD_PATH: {
+    status: 400,
+    hint: 'Give /api/send/TARGET/ a path on that target: one leading "/", no backslash, no CR/LF (encoded or not).',
+  },
   HOPSCOPE_HUB_SEND_FAILED: { status: 502, hint: "The target's proxy did not answer; check that the target is up." },
   HOPSCOPE_HUB_INTERNAL: { status: 500, hint: 'The hub failed to answer this request; it keeps serving.' },
 } as const;
