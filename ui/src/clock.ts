@@ -1,3 +1,5 @@
+import { BASE_DELAY_MS } from './live-delay';
+
 /**
  * The playback clock (DESIGN.md "Time and animation"): virtual time that runs
  * `delayMs` behind real time so every hop of a request has arrived before it
@@ -12,7 +14,7 @@ export class PlaybackClock {
 
   constructor(
     private readonly realNow: () => number = () => Date.now(),
-    readonly delayMs = 400,
+    readonly delayMs = BASE_DELAY_MS,
   ) {
     this.anchorReal = realNow();
     this.anchorVirtual = this.anchorReal - delayMs;

@@ -1,16 +1,16 @@
-import { hopOrder, isFailedTrace, type Hop, type HopName, type Trace } from '@hopscope/shared';
+import { APP_HOPS, hopOrder, isFailedTrace, type Hop, type HopName, type Trace } from '@hopscope/shared';
 
 /** Stations drawn left → right; `queue` is the waiting line in front of `server`. */
 export const STATIONS: readonly HopName[] = ['client', 'proxy', 'server', 'gateway', 'route', 'view', 'response'];
-export const STATION_LABELS: Record<string, string> = {
-  client: 'Browser',
-  proxy: 'Proxy',
-  server: 'Server',
-  gateway: 'Gateway (WSGI)',
-  route: 'Route match',
-  view: 'View',
-  response: 'Response',
-};
+
+/**
+ * Where a request is drawn: a station, the waiting line (`queue`, only when a
+ * measured or derived queue hop says so), `unreported` (at the server, its
+ * app's spans not arrived yet — or never, without instrumentation), or `done`.
+ */
+export type Station = HopName | 'queue' | 'unreported' | 'done';
+/** Station boxes are this wide: the longest label ("Gateway (WSGI)") fits, also in presentation mode. */
+export const STATION_BOX_WIDTH = 124;
 /** At most this many particles per target; beyond it a station shows a count. */
 export const PARTICLE_BUDGET = 150;
 
@@ -25,7 +25,7 @@ export interface ParticlePlace {
   traceId: string;
   x: number;
   y: number;
-  station: HopName | 'queue' | 'done';
+  station: Station;
   failed: boolean;
 }
 
@@ -57,19 +57,30 @@ export function hopEnd(hop: Hop): number {
 
 /**
  * Where a request is at virtual time `at`: the innermost hop running then (the
- * hops nest: proxy ⊃ server ⊃ gateway ⊃ route, view, response), the waiting
- * line while it is sent but no worker has started it, `done` after the end.
+ * hops nest: proxy ⊃ server ⊃ gateway ⊃ route, view, response), `done` after
+ * the end. Inside the server it waits in line only while a queue hop (derived
+ * from the app's measured gateway) says so; with no app hop at all it is
+ * `unreported`: the app's spans may come seconds later (an SDK's batch delay),
+ * and guessing "waiting" would invent a queue on a single-process app.
  */
-export function stationAt(trace: Trace, at: number): HopName | 'queue' | 'done' | undefined {
+export function stationAt(trace: Trace, at: number): Station | undefined {
   if (at < trace.start) return undefined;
   let best: HopName | undefined;
+  let queue: Hop | undefined;
+  let appReported = false;
   for (const hop of trace.hops) {
-    if (hop.hop === 'queue') continue;
+    if (hop.hop === 'queue') {
+      queue = hop;
+      continue;
+    }
+    if (APP_HOPS.includes(hop.hop)) appReported = true;
     const end = hopEnd(hop);
     if (hop.start <= at && at < end && (best === undefined || hopOrder(hop.hop) > hopOrder(best))) best = hop.hop;
   }
-  const gateway = trace.hops.find((h) => h.hop === 'gateway');
-  if (best === 'server' && (!gateway || at < gateway.start)) return 'queue';
+  if (best === 'server') {
+    if (queue && queue.start <= at && at < queue.start + queue.duration) return 'queue';
+    return appReported ? 'server' : 'unreported';
+  }
   if (best) return best;
   const end = trace.start + (trace.duration ?? Infinity);
   return at >= end ? 'done' : undefined;
@@ -83,18 +94,20 @@ export function placeParticles(
 ): { particles: ParticlePlace[]; overflow: Map<string, number> } {
   const particles: ParticlePlace[] = [];
   const overflow = new Map<string, number>();
+  const stations = traces.map((t) => stationAt(t, at));
   const queued = new Map(
     traces
-      .filter((t) => stationAt(t, at) === 'queue')
+      .filter((_, i) => stations[i] === 'queue')
       .sort((a, b) => a.start - b.start)
       .map((t, index) => [t.traceId, index]),
   );
-  for (const trace of traces) {
-    const station = stationAt(trace, at);
-    if (!station) continue;
+  let unreported = 0;
+  traces.forEach((trace, i) => {
+    const station = stations[i];
+    if (!station) return;
     if (particles.length >= PARTICLE_BUDGET) {
       overflow.set(station, (overflow.get(station) ?? 0) + 1);
-      continue;
+      return;
     }
     const failed = isFailedTrace(trace) && (station === 'done' || station === 'response' || failedHopReached(trace, at));
     if (station === 'queue') {
@@ -106,7 +119,19 @@ export function placeParticles(
         station,
         failed,
       });
-      continue;
+      return;
+    }
+    if (station === 'unreported') {
+      // A cluster on the server station itself, not the waiting line: where it is inside is unknown.
+      const k = unreported++ % (UNREPORTED_COLUMNS * UNREPORTED_ROWS);
+      particles.push({
+        traceId: trace.traceId,
+        x: stationX('server', geometry.width) + ((k % UNREPORTED_COLUMNS) - (UNREPORTED_COLUMNS - 1) / 2) * 16,
+        y: geometry.top + 68 + Math.floor(k / UNREPORTED_COLUMNS) * 14,
+        station,
+        failed,
+      });
+      return;
     }
     const at2 = station === 'done' ? 'response' : station;
     const inApp = hopOrder(at2) >= hopOrder('server');
@@ -117,9 +142,13 @@ export function placeParticles(
       station,
       failed,
     });
-  }
+  });
   return { particles, overflow };
 }
+
+/** The not-reported cluster: under the server box, above the waiting line (beyond 15 they overlap). */
+const UNREPORTED_COLUMNS = 5;
+const UNREPORTED_ROWS = 3;
 
 function failedHopReached(trace: Trace, at: number): boolean {
   return trace.hops.some((h) => h.error !== undefined && h.start <= at);

@@ -5,7 +5,8 @@ import { bindKeys } from './keyboard';
 import { DashboardModel } from './model';
 import { Playback } from './playback';
 import { renderCounters } from './render/counters';
-import { renderFlow } from './render/flow';
+import { renderFlow, type DrawnCounts } from './render/flow';
+import { renderLagNotice } from './render/lag-notice';
 import { renderReplayBar } from './render/replay-bar';
 import { renderSlowMotion } from './render/slowmo-panel';
 import { renderTraceList } from './render/trace-list';
@@ -14,6 +15,7 @@ import { SLOW_RATES } from './slowmo/controller';
 import { mountLiveTools } from './live-tools';
 import { mountTalkControls } from './talk/controls';
 import { embeddedRecording } from './talk/embedded';
+import { fetchFullTrace } from './full-trace';
 import { fetchReplay } from './talk/hub-api';
 import { showCaption } from './talk/scenario';
 
@@ -29,6 +31,7 @@ const flow = select(byId<HTMLElement>('flow') as unknown as SVGSVGElement);
 let followed: string | undefined;
 let selected: string | undefined;
 let animatedShare = 1;
+let drawnCounts = new Map<string, DrawnCounts>();
 let waterfallTrace: Trace | undefined;
 
 void boot();
@@ -45,11 +48,11 @@ async function boot(): Promise<void> {
   mountLiveTools(selectTrace);
   void fetch(`/api/traces?limit=200${location.search.replace('?', '&')}`)
     .then((res) => (res.ok ? (res.json() as Promise<Trace[]>) : []))
-    .then((traces) => traces.reverse().forEach((t) => model.upsert(t)));
+    .then((traces) => traces.reverse().forEach((t) => model.upsert(t, Date.now())));
 }
 
 function onLiveMessage(message: LiveMessage): void {
-  model.apply(message);
+  model.apply(message, Date.now());
   if (message.type === 'hello') refreshTargetPickers();
   if (message.type === 'scenario') {
     showCaption(message);
@@ -102,13 +105,9 @@ function frame(): void {
   const at = playback.tick();
   const { source, slow } = playback;
   const targets = source.targets.map((t) => t.name);
-  const tracesByTarget = new Map<string, Trace[]>();
-  for (const trace of source.activeAt(at)) {
-    const list = tracesByTarget.get(trace.target) ?? [];
-    list.push(trace);
-    tracesByTarget.set(trace.target, list);
-  }
-  const lanesByTarget = new Map(targets.map((t) => [t, source.lanes(t, at)]));
+  const rowAt = playback.rowTimes(targets, at);
+  const tracesByTarget = activeByTarget(rowAt);
+  const lanesByTarget = new Map(targets.map((t) => [t, source.lanes(t, rowAt.get(t) ?? at)]));
   // A slow-motion step must light its station at once, not at the next static redraw.
   const current = slow ? { target: slow.trace.target, station: slow.current.station } : undefined;
   const drawStatic = performance.now() - lastStaticDraw > 250 || current?.station !== lastCurrent;
@@ -120,17 +119,34 @@ function frame(): void {
     lanesByTarget,
     stats: source.statsAt(at),
     at,
+    rowAt,
+    stackOf: (target: string) => source.stackOf(target),
     followed: slow?.trace.traceId ?? followed,
     onFollow: follow,
     current,
   };
-  const { animated, total } = renderFlow(flow, view, drawStatic);
+  const { animated, total, drawn } = renderFlow(flow, view, drawStatic);
   animatedShare = total === 0 ? 1 : animated / total;
+  drawnCounts = drawn;
   renderReplayBar(playback.replay, at, playback.clock.paused);
   renderSlowMotion(slow);
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
+
+/** The traces each row draws at its own time: one pass over the source per distinct row time. */
+function activeByTarget(rowAt: Map<string, number>): Map<string, Trace[]> {
+  const byTarget = new Map<string, Trace[]>();
+  const targetsAt = new Map<number, Set<string>>();
+  for (const [target, time] of rowAt) (targetsAt.get(time) ?? targetsAt.set(time, new Set()).get(time)!).add(target);
+  for (const [time, targets] of targetsAt) {
+    for (const trace of playback.source.activeAt(time)) {
+      if (!targets.has(trace.target)) continue;
+      (byTarget.get(trace.target) ?? byTarget.set(trace.target, []).get(trace.target)!).push(trace);
+    }
+  }
+  return byTarget;
+}
 
 // Lists and counters change at human speed: four times a second is plenty.
 let ticks = 0;
@@ -150,14 +166,9 @@ setInterval(() => {
   const replayLine = replay
     ? `recording "${replay.recording.title}": ${replay.traces.length} requests over ${((replay.end - replay.start) / 1000).toFixed(1)} s · ${(animatedShare * 100).toFixed(0)}% of requests animated`
     : undefined;
-  renderCounters(
-    byId('counters'),
-    source.statsAt(at),
-    source.targets.map((t) => t.name),
-    animatedShare,
-    model.droppedMessages,
-    replayLine,
-  );
+  const targets = source.targets.map((t) => t.name);
+  renderCounters(byId('counters'), source.statsAt(at), targets, animatedShare, model.droppedMessages, replayLine, drawnCounts);
+  renderLagNotice(byId('lag-notice'), replay ? [] : playback.liveDelay.notices(targets, Date.now()));
   const shown = selected ? source.get(selected) : undefined;
   if (shown !== waterfallTrace) showWaterfall(shown);
   byId('pause').textContent = clock.paused ? 'Resume' : 'Pause';
@@ -168,6 +179,12 @@ function showWaterfall(trace: Trace | undefined): void {
   waterfallTrace = trace;
   renderWaterfall(byId('waterfall'), trace);
   byId('slowmo-open').hidden = trace === undefined || trace.inFlight;
+  // Live messages may carry only the hops: ask the hub once per version for the span tree.
+  if (trace && !trace.spans && document.body.dataset.mode === 'live') {
+    void fetchFullTrace(trace.traceId).then((full) => {
+      if (full && waterfallTrace === trace) renderWaterfall(byId('waterfall'), full);
+    });
+  }
 }
 
 function selectTrace(traceId: string): void {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, Trace } from '@hopscope/shared';
 import { DashboardModel, LANE_IDLE_MS, MAX_TRACES } from './model';
 import { PlaybackClock } from './clock';
+import { BASE_DELAY_MS } from './live-delay';
+import { Playback } from './playback';
 
 const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
   hop: name,
@@ -57,6 +59,29 @@ describe('DashboardModel', () => {
     model.apply({ type: 'trace', trace: trace('b', { worker: '9', start: 5000 }) });
     expect(model.lanes('dev', 6000)).toEqual(['9', '12']);
     expect(model.lanes('dev', 1010 + LANE_IDLE_MS + 1)).toEqual(['9']);
+  });
+
+  it("knows each target's stack from its newest spans; none before they arrive", () => {
+    const model = new DashboardModel();
+    model.apply({ type: 'trace', trace: trace('a', { target: 'api' }) });
+    expect(model.stackOf('api')).toBeUndefined();
+    model.apply({ type: 'trace', trace: trace('b', { target: 'api', stack: 'asgi' }) });
+    model.apply({ type: 'trace', trace: trace('c', { target: 'web', stack: 'node' }) });
+    expect([model.stackOf('api'), model.stackOf('web')]).toEqual(['asgi', 'node']);
+  });
+
+  it('a target whose app spans arrive 5 s late is drawn further behind live, the others are not', () => {
+    const model = new DashboardModel();
+    const playback = new Playback(model);
+    const late = (extra: Partial<Trace>) => trace('a', { target: 'late', ...extra });
+    model.apply({ type: 'trace', trace: late({}) }, 0);
+    model.apply({ type: 'trace', trace: late({ hops: [hop('proxy', 1000, 10), hop('gateway', 1001, 8)] }) }, 5_000);
+    model.apply({ type: 'trace', trace: trace('b', { target: 'fast', hops: [hop('proxy', 1000, 10), hop('gateway', 1001, 8)] }) }, 5_000);
+    let rows = playback.rowTimes(['late', 'fast'], 100_000, 5_000);
+    for (let real = 5_000; real <= 30_000; real += 100) rows = playback.rowTimes(['late', 'fast'], 100_000, real);
+    expect(rows.get('fast')).toBe(100_000);
+    expect(rows.get('late')).toBe(100_000 - 5_000);
+    expect(playback.liveDelay.delayMs('late')).toBe(BASE_DELAY_MS + 5_000);
   });
 
   it('memory is bounded: the oldest traces are forgotten', () => {

@@ -1,4 +1,5 @@
-import { isFailedTrace, type LiveMessage, type StatsSnapshot, type TargetInfo, type Trace } from '@hopscope/shared';
+import { isFailedTrace, type LiveMessage, type StackKind, type StatsSnapshot, type TargetInfo, type Trace } from '@hopscope/shared';
+import { IngestLag } from './ingest-lag';
 import type { TraceFilter, TraceSource } from './source';
 
 /** Traces kept in the browser; older ones are forgotten (bounded memory). */
@@ -18,10 +19,15 @@ export class DashboardModel implements TraceSource {
   droppedMessages = 0;
   /** Newest last; Map order is arrival order of a trace's first message. */
   readonly traces = new Map<string, Trace>();
+  /** How late each target's app spans arrive (drives the live view's delay). */
+  readonly ingestLag = new IngestLag();
   /** target → worker → last time (epoch ms) a request used it. */
   private readonly workersSeen = new Map<string, Map<string, number>>();
+  /** target → the stack its app's spans said last. */
+  private readonly stacks = new Map<string, StackKind>();
 
-  apply(message: LiveMessage): void {
+  /** `receivedAt`: when the message arrived, on the page's clock (for the ingest lag). */
+  apply(message: LiveMessage, receivedAt?: number): void {
     switch (message.type) {
       case 'hello':
         this.targets = message.targets;
@@ -33,7 +39,7 @@ export class DashboardModel implements TraceSource {
         this.droppedMessages += message.count;
         break;
       case 'trace':
-        this.upsert(message.trace);
+        this.upsert(message.trace, receivedAt);
         break;
       case 'scenario':
         // Captions are the page's business (main.ts), not the model's.
@@ -41,11 +47,13 @@ export class DashboardModel implements TraceSource {
     }
   }
 
-  upsert(trace: Trace): void {
+  upsert(trace: Trace, receivedAt?: number): void {
     const known = this.traces.get(trace.traceId);
     if (known && !known.inFlight && trace.inFlight) return;
     if (known && !known.inFlight && !trace.inFlight && trace.hops.length < known.hops.length) return;
     this.traces.set(trace.traceId, trace);
+    if (receivedAt !== undefined) this.ingestLag.observe(trace, receivedAt);
+    if (trace.stack) this.stacks.set(trace.target, trace.stack);
     if (!this.targets.some((t) => t.name === trace.target))
       this.targets = [...this.targets, { name: trace.target, upstream: '', proxy: '' }];
     if (trace.worker) {
@@ -76,6 +84,10 @@ export class DashboardModel implements TraceSource {
 
   get(traceId: string): Trace | undefined {
     return this.traces.get(traceId);
+  }
+
+  stackOf(target: string): StackKind | undefined {
+    return this.stacks.get(target);
   }
 
   /** Live counters come from the hub, whatever the playback time. */

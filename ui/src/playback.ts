@@ -1,5 +1,6 @@
 import type { Recording, Trace } from '@hopscope/shared';
 import { PlaybackClock } from './clock';
+import { BASE_DELAY_MS, LiveDelay } from './live-delay';
 import type { DashboardModel } from './model';
 import { ReplaySession } from './replay/session';
 import { SlowMotion } from './slowmo/controller';
@@ -21,10 +22,25 @@ export class Playback {
   slow: SlowMotion | undefined;
   /** Set while the scripted scenario, not the speaker, opened slow motion. */
   slowFromScenario = false;
+  /** Live: each target's row runs as far behind as its app's spans arrive late. */
+  readonly liveDelay: LiveDelay;
   private beforeSlowMotion: { at: number; paused: boolean } | undefined;
 
   constructor(private readonly live: DashboardModel) {
     this.source = live;
+    this.liveDelay = new LiveDelay(live.ingestLag);
+  }
+
+  /**
+   * The virtual time each target's row is drawn at, `at` being the clock's.
+   * Live, a row whose app exports late runs further behind (its own delay);
+   * a replay and slow motion draw every row at the clock's time.
+   */
+  rowTimes(targets: readonly string[], at: number, realNow = Date.now()): Map<string, number> {
+    const live = !this.replay && !this.slow;
+    if (live && !this.clock.paused) this.liveDelay.update(targets, realNow);
+    else this.liveDelay.hold();
+    return new Map(targets.map((t) => [t, live ? at - (this.liveDelay.delayMs(t) - BASE_DELAY_MS) : at]));
   }
 
   enterReplay(recording: Recording): void {

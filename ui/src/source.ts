@@ -1,4 +1,4 @@
-import type { StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+import type { StackKind, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 
 export interface TraceFilter {
   target?: string;
@@ -20,6 +20,8 @@ export interface TraceSource {
   /** Newest first; a replay lists only what has started by `at`. */
   list(filter: TraceFilter, limit: number, at: number): Trace[];
   get(traceId: string): Trace | undefined;
+  /** What kind of server a target's app is, as its newest spans say (words that fit: "Gateway (ASGI)"). */
+  stackOf(target: string): StackKind | undefined;
   /** Counters at virtual time `at`; undefined until known. */
   statsAt(at: number): StatsSnapshot | undefined;
 }

@@ -1,8 +1,14 @@
 import { select } from 'd3';
 import type { StatsSnapshot } from '@hopscope/shared';
+import type { DrawnCounts } from './flow';
 import { setText } from './text';
 
-/** Counters per target and the hub's own health (or, in a replay, the recording's), as text. */
+/**
+ * Counters per target and the hub's own health (or, in a replay, the
+ * recording's), as text. `queue` and `not reported` count what the diagram
+ * draws at its playback time, so the numbers and the picture agree; the rest
+ * comes from the hub (or the recording at the playhead).
+ */
 export function renderCounters(
   container: HTMLElement,
   stats: StatsSnapshot | undefined,
@@ -10,6 +16,7 @@ export function renderCounters(
   animatedShare: number,
   droppedMessages: number,
   replayLine?: string,
+  drawn?: Map<string, DrawnCounts>,
 ): void {
   const cards = select(container)
     .selectAll<HTMLDivElement, string>('div.counter-card')
@@ -27,6 +34,7 @@ export function renderCounters(
     .selectAll<HTMLDivElement, [string, string]>('div')
     .data((target) => {
       const t = stats?.targets[target];
+      const picture = drawn?.get(target);
       return [
         ['req/s', t ? t.rps.toFixed(1) : '–'],
         ['p50', t ? `${t.latency.p50.toFixed(1)} ms` : '–'],
@@ -34,7 +42,8 @@ export function renderCounters(
         ['p99', t ? `${t.latency.p99.toFixed(1)} ms` : '–'],
         ['errors', t ? `${(t.errorRate * 100).toFixed(1)}%` : '–'],
         ['in flight', t ? String(t.inFlight) : '–'],
-        ['queue', t ? String(t.queueDepth) : '–'],
+        ['queue', picture ? String(picture.queue) : t ? String(t.queueDepth) : '–'],
+        ['not reported', picture ? String(picture.unreported) : '–'],
       ] as Array<[string, string]>;
     })
     .join((enter) => {
@@ -59,7 +68,7 @@ export function renderCounters(
     .text(
       replayLine ??
         (hub
-          ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
+          ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.proxyDropped ?? 0} dropped by the proxies · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated`
           : 'hub: waiting for statistics…'),
     );
 }

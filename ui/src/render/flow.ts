@@ -1,7 +1,8 @@
 import { select, type Selection } from 'd3';
-import type { StatsSnapshot, Trace } from '@hopscope/shared';
+import type { StackKind, StatsSnapshot, Trace } from '@hopscope/shared';
 import { setText } from './text';
-import { laneY, placeParticles, STATION_LABELS, STATIONS, stationX, type ParticlePlace, type RowGeometry } from '../layout';
+import { laneY, placeParticles, STATION_BOX_WIDTH, STATIONS, stationX, type ParticlePlace, type RowGeometry } from '../layout';
+import { stationLabel } from '../stack-words';
 
 export const WIDTH = 1200;
 export const ROW_HEIGHT = 190;
@@ -12,27 +13,37 @@ export interface FlowView {
   lanesByTarget: Map<string, string[]>;
   stats: StatsSnapshot | undefined;
   at: number;
+  /** Live: each row's own virtual time (a target whose app exports late is drawn further behind). */
+  rowAt?: Map<string, number>;
+  stackOf: (target: string) => StackKind | undefined;
   followed: string | undefined;
   onFollow: (traceId: string) => void;
   /** Slow motion: the station the followed request is at, lit in its target's row. */
   current?: { target: string; station: string };
 }
 
+/** What one row draws right now, for the counters: the picture and the numbers agree. */
+export interface DrawnCounts {
+  queue: number;
+  unreported: number;
+}
+
 /**
- * The flow diagram: one row per target on the same clock, stations left to
- * right, a lane per worker, the waiting line in front of the server, one
- * particle per request. Keyed d3 joins, no state of its own; text only.
+ * The flow diagram: one row per target, stations left to right, a lane per
+ * worker, the waiting line in front of the server, one particle per request.
+ * Keyed d3 joins, no state of its own; text only.
  */
 export function renderFlow(
   svg: Selection<SVGSVGElement, unknown, null, undefined>,
   view: FlowView,
   drawStatic: boolean,
-): { animated: number; total: number } {
+): { animated: number; total: number; drawn: Map<string, DrawnCounts> } {
   // Stations, lanes and labels change at human speed; redrawing them every frame would
   // invalidate layout 60 times a second. Particles move every frame.
   if (drawStatic) svg.attr('viewBox', `0 0 ${WIDTH} ${Math.max(1, view.targets.length) * ROW_HEIGHT}`);
   let animated = 0;
   let total = 0;
+  const drawn = new Map<string, DrawnCounts>();
   svg
     .selectAll<SVGGElement, string>('g.row')
     .data(view.targets, (d) => d)
@@ -41,6 +52,7 @@ export function renderFlow(
       row.append('text').attr('class', 'row-label').attr('x', 8);
       row.append('g').attr('class', 'lanes');
       row.append('g').attr('class', 'stations');
+      row.append('text').attr('class', 'unreported-note').attr('text-anchor', 'middle');
       row.append('g').attr('class', 'particles');
       row.append('g').attr('class', 'overflow');
       return row;
@@ -55,11 +67,19 @@ export function renderFlow(
         lanes: view.lanesByTarget.get(target) ?? [],
       };
       const traces = view.tracesByTarget.get(target) ?? [];
-      const { particles, overflow } = placeParticles(traces, view.at, geometry);
+      const { particles, overflow } = placeParticles(traces, view.rowAt?.get(target) ?? view.at, geometry);
       animated += particles.length;
       total += particles.length + [...overflow.values()].reduce((a, b) => a + b, 0);
+      const counts = countDrawn(particles, overflow);
+      drawn.set(target, counts);
       drawParticles(row.select('g.particles'), particles, view);
       if (!drawStatic) return;
+      row
+        .select('text.unreported-note')
+        .attr('data-testid', `unreported-note-${target}`)
+        .attr('x', stationX('server', WIDTH))
+        .attr('y', geometry.top + ROW_HEIGHT - 36)
+        .call(setText, counts.unreported > 0 ? `${counts.unreported} at the server, not reported yet` : '');
       row
         .select('text.row-label')
         .attr('y', geometry.top + 20)
@@ -70,6 +90,7 @@ export function renderFlow(
         geometry,
         view.stats?.targets[target]?.hops,
         view.current?.target === target ? view.current.station : undefined,
+        view.stackOf(target),
       );
       row
         .select('g.overflow')
@@ -77,11 +98,21 @@ export function renderFlow(
         .data([...overflow], (d) => d[0])
         .join('text')
         .attr('class', 'overflow-count')
-        .attr('x', (d) => (d[0] === 'queue' || d[0] === 'done' ? stationX('server', WIDTH) : stationX(d[0] as never, WIDTH)))
+        .attr('x', (d) => (['queue', 'unreported', 'done'].includes(d[0]) ? stationX('server', WIDTH) : stationX(d[0] as never, WIDTH)))
         .attr('y', geometry.top + ROW_HEIGHT - 8)
         .call(setText, (d: [string, number]) => `+${d[1]}`);
     });
-  return { animated, total };
+  return { animated, total, drawn };
+}
+
+function countDrawn(particles: readonly ParticlePlace[], overflow: Map<string, number>): DrawnCounts {
+  let queue = overflow.get('queue') ?? 0;
+  let unreported = overflow.get('unreported') ?? 0;
+  for (const p of particles) {
+    if (p.station === 'queue') queue++;
+    else if (p.station === 'unreported') unreported++;
+  }
+  return { queue, unreported };
 }
 
 function drawStations(
@@ -89,6 +120,7 @@ function drawStations(
   geometry: RowGeometry,
   hops: Record<string, { p50: number; p95: number }> | undefined,
   current: string | undefined,
+  stack: StackKind | undefined,
 ): void {
   const middle = laneY({ ...geometry, lanes: [] }, undefined);
   const station = group
@@ -96,23 +128,27 @@ function drawStations(
     .data(STATIONS, (d) => d)
     .join((enter) => {
       const g = enter.append('g').attr('class', 'station');
-      g.append('rect').attr('width', 96).attr('height', 26).attr('rx', 6);
+      g.append('rect').attr('width', STATION_BOX_WIDTH).attr('height', 26).attr('rx', 6);
       g.append('text').attr('class', 'station-label').attr('text-anchor', 'middle');
       g.append('text').attr('class', 'station-stat').attr('text-anchor', 'middle');
       return g;
     })
     .attr('data-testid', (d) => `station-${d}`)
     // The waiting line belongs to the server station.
-    .classed('current', (d) => d === current || (d === 'server' && current === 'queue') || (d === 'response' && current === 'done'));
+    .classed(
+      'current',
+      (d) =>
+        d === current || (d === 'server' && (current === 'queue' || current === 'unreported')) || (d === 'response' && current === 'done'),
+    );
   station
     .select('rect')
-    .attr('x', (d) => stationX(d, geometry.width) - 48)
+    .attr('x', (d) => stationX(d, geometry.width) - STATION_BOX_WIDTH / 2)
     .attr('y', geometry.top + 28);
   station
     .select('text.station-label')
     .attr('x', (d) => stationX(d, geometry.width))
     .attr('y', geometry.top + 46)
-    .call(setText, (d: string) => STATION_LABELS[d] ?? d);
+    .call(setText, (d: (typeof STATIONS)[number]) => stationLabel(d, stack));
   station
     .select('text.station-stat')
     .attr('x', (d) => stationX(d, geometry.width))

@@ -1,7 +1,7 @@
 import { select } from 'd3';
-import { STATION_LABELS } from '../layout';
 import { captionFor, measuredTime } from '../slowmo/captions';
 import type { SlowMotion } from '../slowmo/controller';
+import { stationLabel } from '../stack-words';
 import { setText } from './text';
 
 const byId = (id: string) => document.getElementById(id)!;
@@ -37,8 +37,7 @@ export function renderSlowMotion(slow: SlowMotion | undefined): void {
     .classed('passed', (i) => i < step)
     .call(setText, (i: number) => {
       const stop = stops[i]!;
-      const label =
-        stop.station === 'done' ? 'Done' : stop.station === 'queue' ? 'Waiting' : (STATION_LABELS[stop.station] ?? stop.station);
+      const label = stationLabel(stop.station, trace.stack);
       return stop.returning ? `${label} ↩` : label;
     });
 }

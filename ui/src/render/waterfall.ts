@@ -1,11 +1,18 @@
-import { scaleLinear, select } from 'd3';
+import { scaleLinear, select, type ScaleLinear } from 'd3';
 import type { Hop, Trace } from '@hopscope/shared';
-import { STATION_LABELS } from '../layout';
+import { stationLabel } from '../stack-words';
+import { hopDuration } from '../waterfall/format';
+import { spanTree, timeDomain } from '../waterfall/span-tree';
+import { appendException } from './exception-box';
+import { renderSpanTree } from './waterfall-spans';
 
 /**
- * The waterfall of one trace: its hops as bars on a time axis, measured hops
- * solid, derived and synthesized ones hatched, then the attributes and the
- * exception with its stack — all as text, since all of it comes from spans.
+ * The waterfall of one trace: hopscope's hop bands on top (measured hops
+ * solid, derived and synthesized ones hatched, imprecise ones marked ±1 ms),
+ * then every span of the trace as a tree, as Jaeger draws it, with the app's
+ * log records and each exception where it happened, then the attributes — all
+ * as text, since all of it comes from spans. Drawn only when the trace shown
+ * changes, never per frame.
  */
 export function renderWaterfall(container: HTMLElement, trace: Trace | undefined): void {
   const root = select(container);
@@ -19,23 +26,32 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
     .text(
       `${trace.method} ${trace.path} → ${trace.inFlight ? 'in flight' : (trace.status ?? '')} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`,
     );
-  const end = Math.max(...trace.hops.map((h) => h.start + h.duration), trace.start + (trace.duration ?? 0));
-  const x = scaleLinear()
-    .domain([trace.start, Math.max(end, trace.start + 0.001)])
-    .range([0, 100]);
-  const rows = root
-    .append('div')
-    .attr('class', 'waterfall-rows')
+  const x = scaleLinear().domain(timeDomain(trace)).range([0, 100]);
+  renderHops(root.append('div').attr('class', 'waterfall-rows'), trace, x);
+
+  const rows = spanTree(trace);
+  if (rows.length > 0) {
+    renderSpanTree(root.append('div').attr('class', 'span-tree').attr('data-testid', 'span-tree'), rows, trace, x);
+  } else {
+    // No span tree (an older recording): the exception goes under the hops, at the hop that failed.
+    const failed = trace.hops.find((h) => h.error);
+    if (failed?.error) appendException(root, failed.error, `in ${stationLabel(failed.hop, trace.stack)}`);
+  }
+  renderAttributes(root, trace);
+}
+
+function renderHops(group: ReturnType<typeof select<HTMLDivElement, unknown>>, trace: Trace, x: ScaleLinear<number, number>): void {
+  const rows = group
     .selectAll<HTMLDivElement, Hop>('div.hop')
     .data(trace.hops)
     .join('div')
-    .attr('class', (d) => `hop ${d.source}${d.error ? ' failed' : ''}`)
+    .attr('class', (d) => `hop ${d.source}${d.error ? ' failed' : ''}${d.imprecise ? ' imprecise' : ''}`)
     .attr('data-testid', 'waterfall-hop')
     .attr('data-hop', (d) => d.hop);
   rows
     .append('span')
     .attr('class', 'hop-name')
-    .text((d) => `${STATION_LABELS[d.hop] ?? d.hop}${d.hop === 'queue' ? ' (waiting)' : ''}`);
+    .text((d) => stationLabel(d.hop, trace.stack));
   rows
     .append('span')
     .attr('class', 'hop-track')
@@ -46,21 +62,21 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
   rows
     .append('span')
     .attr('class', 'hop-duration')
-    .text((d) => `${d.duration.toFixed(2)} ms${d.measured ? '' : ` (${d.source})`}`);
+    .attr('title', (d) => (d.imprecise ? 'derived from whole-millisecond timestamps: good to ±1 ms' : null))
+    .text((d) => hopDuration(d));
+}
 
-  const failed = trace.hops.find((h) => h.error);
-  if (failed?.error) {
-    const box = root.append('div').attr('class', 'exception').attr('data-testid', 'exception');
-    box.append('strong').text(`${failed.error.type}${failed.error.message ? `: ${failed.error.message}` : ''} (in ${failed.hop})`);
-    if (failed.error.stack) box.append('pre').text(failed.error.stack);
-  }
+function renderAttributes(root: ReturnType<typeof select<HTMLElement, unknown>>, trace: Trace): void {
   const attributes = root.append('details').attr('class', 'attributes');
   attributes.append('summary').text('Attributes');
   const table = attributes.append('table');
-  for (const hop of trace.hops) {
-    for (const [key, value] of Object.entries(hop.attributes)) {
+  const owners: Array<{ label: string; attributes: Record<string, unknown> }> = trace.spans
+    ? trace.spans.map((s) => ({ label: s.hop ? `${s.hop}: ${s.name}` : s.name, attributes: s.attributes }))
+    : trace.hops.map((h) => ({ label: h.hop, attributes: h.attributes }));
+  for (const owner of owners) {
+    for (const [key, value] of Object.entries(owner.attributes)) {
       const tr = table.append('tr');
-      tr.append('td').text(hop.hop);
+      tr.append('td').text(owner.label);
       tr.append('td').text(key);
       tr.append('td').text(String(value));
     }

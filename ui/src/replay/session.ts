@@ -1,4 +1,4 @@
-import type { Recording, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+import type { Recording, StackKind, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 import { matchesFilter } from '../model';
 import type { TraceFilter, TraceSource } from '../source';
 import { replayStats } from './stats';
@@ -18,6 +18,7 @@ export class ReplaySession implements TraceSource {
   readonly traces: readonly Trace[];
   private readonly byId: Map<string, Trace>;
   private readonly longestMs: number;
+  private readonly stacks = new Map<string, StackKind>();
   private statsCache: { at: number; stats: StatsSnapshot } | undefined;
 
   constructor(readonly recording: Recording) {
@@ -29,6 +30,7 @@ export class ReplaySession implements TraceSource {
       .filter((name) => !named.has(name))
       .map((name) => ({ name, upstream: '', proxy: '' }));
     this.targets = [...recording.targets, ...extra];
+    for (const trace of this.traces) if (trace.stack) this.stacks.set(trace.target, trace.stack);
   }
 
   get start(): number {
@@ -70,6 +72,10 @@ export class ReplaySession implements TraceSource {
 
   get(traceId: string): Trace | undefined {
     return this.byId.get(traceId);
+  }
+
+  stackOf(target: string): StackKind | undefined {
+    return this.stacks.get(target);
   }
 
   statsAt(at: number): StatsSnapshot {

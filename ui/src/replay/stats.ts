@@ -17,8 +17,9 @@ export function replayStats(traces: readonly Trace[], targets: readonly string[]
     if (!entry) continue;
     const end = trace.start + (trace.duration ?? 0);
     if (end > at) {
-      const gateway = trace.hops.find((h) => h.hop === 'gateway');
-      entry.window.addRunning(!gateway || gateway.start > at);
+      // Waiting only while a (derived) queue hop says so, as the diagram draws it.
+      const queue = trace.hops.find((h) => h.hop === 'queue');
+      entry.window.addRunning(queue !== undefined && queue.start <= at && at < queue.start + queue.duration);
       continue;
     }
     entry.requests++;

@@ -1,4 +1,5 @@
 import type { Trace } from '@hopscope/shared';
+import { serverNoun, waitingFor } from '../stack-words';
 import type { Stop } from './stops';
 
 /**
@@ -16,16 +17,16 @@ export function captionFor(stop: Stop, trace: Trace): string {
         ? "hopscope's proxy streams the response back to the client."
         : `hopscope's proxy receives ${trace.method} ${trace.path}, starts the trace and forwards it to ${trace.target}.`;
     case 'queue':
-      return trace.hops.some((h) => h.hop === 'gateway')
-        ? 'The request has reached the app server and waits for a free worker.'
-        : 'The app server has the request; without app instrumentation hopscope cannot see inside.';
+      return `The request has reached the app server and waits for ${waitingFor(trace.stack)}.`;
+    case 'unreported':
+      return 'The app server has the request; its app reported no spans for it (no instrumentation, or not yet), so hopscope cannot see inside.';
     case 'server':
       // The diagram shows the server station once the app is done: the answer on its way out.
       return 'The app server sends the response back to the proxy.';
     case 'gateway':
       return stop.returning
-        ? 'Back in the WSGI server: the response is handed over and the iterable closed.'
-        : `The WSGI server accepted the connection and called the app${trace.worker ? ` in worker ${trace.worker}` : ''}.`;
+        ? backInTheServer(trace)
+        : `${capitalised(serverNoun(trace.stack))} accepted the connection and called the app${trace.worker ? ` in worker ${trace.worker}` : ''}.`;
     case 'route':
       return route ? `The framework matched the URL to the route ${String(route)}.` : 'The framework matched the URL to a route.';
     case 'view':
@@ -37,10 +38,25 @@ export function captionFor(stop: Stop, trace: Trace): string {
   }
 }
 
+function backInTheServer(trace: Trace): string {
+  switch (trace.stack ?? 'wsgi') {
+    case 'wsgi':
+      return 'Back in the WSGI server: the response is handed over and the iterable closed.';
+    case 'node':
+      return "Back in Node's http server: the response is written and ended.";
+    default:
+      return `Back in ${serverNoun(trace.stack)}: the response is handed over and sent.`;
+  }
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** "12.3 ms" for a step: the hop's measured (or derived) duration. */
 export function measuredTime(stop: Stop): string {
   if (!stop.hop) return '';
   if (stop.hop.duration < 0.01) return '< 0.01 ms (measured)';
   const kind = stop.hop.measured ? 'measured' : stop.hop.source;
-  return `${stop.hop.duration.toFixed(stop.hop.duration < 10 ? 2 : 1)} ms (${kind})`;
+  // Derived from whole-millisecond timestamps: say how good the number is.
+  const precision = stop.hop.imprecise ? ', ±1 ms' : '';
+  return `${stop.hop.duration.toFixed(stop.hop.duration < 10 ? 2 : 1)} ms (${kind}${precision})`;
 }

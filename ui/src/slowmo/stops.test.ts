@@ -70,9 +70,12 @@ describe('slow motion stops', () => {
     expect(stopsOf(instant).map((s) => s.station)).toContain('route');
   });
 
-  it('a proxy-only trace (no app instrumentation) has proxy, waiting and done', () => {
+  it('a proxy-only trace (no app instrumentation) has proxy, the server unreported (not waiting) and done', () => {
     const bare: Trace = { ...flask, worker: undefined, route: undefined, hops: [hop('proxy', 1000, 20), hop('server', 1001, 18)] };
-    expect(stopsOf(bare).map((s) => s.station)).toEqual(['proxy', 'queue', 'proxy', 'done']);
+    const stops = stopsOf(bare);
+    expect(stops.map((s) => s.station)).toEqual(['proxy', 'unreported', 'proxy', 'done']);
+    expect(captionFor(stops[1]!, bare)).toContain('cannot see inside');
+    expect(stops[1]!.hop?.hop).toBe('server');
   });
 
   it("captions say what happens there, with the trace's own route and worker", () => {
@@ -90,6 +93,24 @@ describe('slow motion stops', () => {
       ),
     ).toContain('worker 4242');
     expect(captionFor(stops.at(-1)!, flask)).toBe('Done: 200 in 20.0 ms.');
+  });
+
+  it('captions name the server the app is: WSGI by default, ASGI, Node http', () => {
+    const gateway = (stack?: Trace['stack']) => {
+      const trace = { ...flask, stack };
+      const stops = stopsOf(trace);
+      return [stops.find((s) => s.station === 'gateway' && !s.returning)!, stops.find((s) => s.station === 'gateway' && s.returning)!].map(
+        (stop) => captionFor(stop, trace),
+      );
+    };
+    expect(gateway(undefined)[0]).toMatch(/^The WSGI server accepted/);
+    expect(gateway('wsgi')[1]).toContain('iterable closed');
+    expect(gateway('asgi')[0]).toMatch(/^The ASGI server accepted/);
+    expect(gateway('asgi').join(' ')).not.toContain('WSGI');
+    expect(gateway('node')[0]).toMatch(/^Node's http server accepted/);
+    expect(gateway('node').join(' ')).not.toMatch(/WSGI|iterable/);
+    const queue = stopsOf({ ...flask, stack: 'node' }).find((s) => s.station === 'queue')!;
+    expect(captionFor(queue, { ...flask, stack: 'node' })).toContain('event loop');
   });
 });
 

@@ -1,7 +1,7 @@
 import { hopOrder, type Hop, type HopName, type Trace } from '@hopscope/shared';
-import { hopEnd, stationAt } from '../layout';
+import { hopEnd, stationAt, type Station } from '../layout';
 
-export type Station = HopName | 'queue' | 'done';
+export type { Station };
 
 /** One step of slow motion: where the request is, from when to when (virtual epoch ms). */
 export interface Stop {
@@ -75,8 +75,8 @@ function timeline(trace: Trace, end: number): Piece[] {
 }
 
 function foldReturns(pieces: Piece[], minimum: number): Piece[] {
-  const deepest = Math.max(...pieces.map((p) => (p.station === 'queue' ? hopOrder('server') : hopOrder(p.station as HopName))));
-  const pivot = pieces.findLastIndex((p) => p.station !== 'queue' && hopOrder(p.station as HopName) === deepest);
+  const deepest = Math.max(...pieces.map((p) => depthOf(p.station)));
+  const pivot = pieces.findLastIndex((p) => p.station !== 'queue' && p.station !== 'unreported' && depthOf(p.station) === deepest);
   const visited = new Set<Station>();
   const kept: Piece[] = [];
   pieces.forEach((piece, i) => {
@@ -89,6 +89,11 @@ function foldReturns(pieces: Piece[], minimum: number): Piece[] {
   return kept;
 }
 
+/** How deep in the journey a station is; the waiting line and an unreported app count as the server. */
+function depthOf(station: Station): number {
+  return station === 'queue' || station === 'unreported' ? hopOrder('server') : hopOrder(station as HopName);
+}
+
 function extend(into: Piece, piece: Piece): void {
   into.to = piece.to;
   if (into.station === piece.station && piece.own.to - piece.own.from > into.own.to - into.own.from) into.own = { ...piece.own };
@@ -96,6 +101,7 @@ function extend(into: Piece, piece: Piece): void {
 
 function hopFor(trace: Trace, station: Station): Hop | undefined {
   if (station === 'done') return undefined;
+  if (station === 'unreported') return trace.hops.find((h) => h.hop === 'server');
   return trace.hops.find((h) => h.hop === station) ?? (station === 'queue' ? trace.hops.find((h) => h.hop === 'server') : undefined);
 }
 
