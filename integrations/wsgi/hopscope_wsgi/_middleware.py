@@ -53,18 +53,21 @@ class HopscopeMiddleware:
         return _ClosingIterable(result, lambda: self._finish(hops))
 
     def _finish(self, hops):
-        now = time.time_ns()
-        status = hops.gateway.attributes.get(STATUS)
-        if isinstance(status, int) and status >= 500 and not hops.gateway.error:
-            # A 5xx is the server's failure (HTTP semantic conventions): error.type names the view's exception if one was raised.
-            failed = hops.view if hops.view is not None and hops.view.error else None
-            hops.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
-        if hops.response is None and hops.view is not None:
-            hops.response = hops.child("response", "response", start_ns=hops.view.end_ns)
-        if hops.response is not None:
-            hops.response.end(now)
-        hops.gateway.end(now)
-        self.exporter.enqueue(hops.spans())
+        try:
+            now = time.time_ns()
+            status = hops.gateway.attributes.get(STATUS)
+            if isinstance(status, int) and status >= 500 and not hops.gateway.error:
+                # A 5xx is the server's failure (HTTP semantic conventions): error.type names the view's exception if one was raised.
+                failed = hops.view if hops.view is not None and hops.view.error else None
+                hops.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
+            if hops.response is None and hops.view is not None:
+                hops.response = hops.child("response", "response", start_ns=hops.view.end_ns)
+            if hops.response is not None:
+                hops.response.end(now)
+            hops.gateway.end(now)
+            self.exporter.enqueue(hops.spans())
+        except Exception:  # telemetry never throws into the request path, nor hides the app's own exception
+            pass
 
 
 class _ClosingIterable:

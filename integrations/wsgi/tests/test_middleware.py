@@ -65,6 +65,23 @@ class Middleware(CleanEnvironment):
         self.assertEqual(missing["events"], [])
 
 
+    def test_a_failing_exporter_neither_breaks_a_request_nor_hides_the_apps_exception(self):
+        def broken(environ, start_response):
+            raise RuntimeError("boom")
+
+        def failing(spans):
+            raise OSError("exporter broke")
+
+        app = hopscope_wsgi.HopscopeMiddleware(broken, "failing")
+        app.exporter.enqueue = failing
+        with self.assertRaises(RuntimeError) as caught:
+            call(app)
+        self.assertEqual(str(caught.exception), "boom")
+        ok = hopscope_wsgi.HopscopeMiddleware(hello_app, "failing")
+        ok.exporter.enqueue = failing
+        self.assertEqual(call(ok)[1], b"hello")
+
+
 class SdkDisabled(CleanEnvironment):
     def test_otel_sdk_disabled_makes_the_middleware_a_pass_through(self):
         receiver = self.receiver()
