@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TargetInfo } from '@hopscope/shared';
 import { createHub, type Hub } from '@hopscope/server';
-import { startProxyGroup, type ProxyHandle } from '@hopscope/proxy';
+import { startProxyGroup, type ProxyGroup, type ProxyHandle } from '@hopscope/proxy';
 import { startDemo, type DemoHandle } from '@hopscope/demo';
 import { portInUse } from './errors';
 import { checkScenarioName, scheduleScenario, type ScenarioChoice } from './scenario';
@@ -63,6 +63,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
   };
 
   if (options.scenario) checkScenarioName(options.scenario.name);
+  let proxies: ProxyGroup | undefined;
   try {
     const hub = await createHub({
       host,
@@ -73,6 +74,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       exportEndpoint: options.exportEndpoint,
       token: options.token,
       recordFile: options.record,
+      proxyDropped: () => proxies?.dropped() ?? 0,
     }).catch((error: unknown) => {
       throw mapPortError(error, 'The hub', host, [
         [port, '--port'],
@@ -82,11 +84,12 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     });
     closers.push(() => hub.close());
     // The proxies forward on their own thread: the hub's work must not show up as the app's latency.
-    const proxies = startProxyGroup({
+    const group = startProxyGroup({
       sink: hub.sink,
       onFailure: (error) => process.stderr.write(`hopscope: the proxies stopped (${error.message}); restart hopscope.\n`),
     });
-    closers.push(() => proxies.close());
+    proxies = group;
+    closers.push(() => group.close());
 
     let targets = options.targets;
     if (!targets) {
@@ -106,7 +109,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       const added: TargetInfo[] = [];
       for (const target of specs) {
         const listenPort = proxyPort === 0 ? 0 : proxyPort + infos.length;
-        const proxy: ProxyHandle = await proxies
+        const proxy: ProxyHandle = await group
           .add({
             target: target.name,
             upstream: target.url,

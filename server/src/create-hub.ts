@@ -38,6 +38,8 @@ export interface HubConfig extends PipelineConfig {
   statsWindowMs?: number;
   /** Required on every request when set (binding beyond loopback). */
   token?: string;
+  /** Span events the proxies dropped before reaching the hub (proxies on their own thread), for /api/stats. */
+  proxyDropped?: () => number;
   /** Replay mode (`hopscope replay FILE`): GET /api/replay serves this recording. */
   replay?: Recording;
 }
@@ -95,6 +97,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
         liveClients: live.size,
         liveDropped: live.droppedTotal + pipeline.exportDropped(),
         ingestRefused: receiver.budget.refused,
+        proxyDropped: config.proxyDropped?.(),
       },
       config.statsWindowMs ?? 10_000,
     );

@@ -51,6 +51,8 @@ export interface HubHealth {
   liveDropped: number;
   /** OTLP export requests refused with 503 because the hub was already reading as much as it allows (absent in replays). */
   ingestRefused?: number;
+  /** Proxy span events dropped on their way from the proxies' thread because the hub had not taken the previous ones yet (absent in replays). */
+  proxyDropped?: number;
 }
 
 export interface StatsSnapshot {

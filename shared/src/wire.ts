@@ -133,6 +133,7 @@ export const statsSnapshotSchema = z.object({
     liveClients: z.number(),
     liveDropped: z.number(),
     ingestRefused: z.number().optional(),
+    proxyDropped: z.number().optional(),
   }),
   targets: z.record(
     z.string(),
