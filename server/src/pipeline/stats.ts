@@ -18,7 +18,9 @@ export function computeStats(
   for (const trace of store.traces(nowMs)) {
     const window = windows.get(trace.target) ?? windows.set(trace.target, new TargetWindow(trace.target, windowMs)).get(trace.target)!;
     if (trace.inFlight) {
-      window.addRunning(trace.hops.some((h) => h.hop === 'server' && h.inFlight) && !trace.hops.some((h) => h.hop === 'gateway'));
+      // Waiting only while a (derived) queue hop says so: an app whose spans have not arrived yet is no queue.
+      const queue = trace.hops.find((h) => h.hop === 'queue');
+      window.addRunning(queue !== undefined && queue.start <= nowMs && nowMs < queue.start + queue.duration);
       continue;
     }
     if (trace.start + (trace.duration ?? 0) >= since) window.addFinished(trace);
