@@ -2,6 +2,7 @@ import { ATTR_SERVICE_NAME, type AttrValue, type SpanRecord } from '@hopscope/sh
 
 const KIND_NUMBER = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
 const STATUS_NUMBER = { unset: 0, ok: 1, error: 2 } as const;
+type Scope = NonNullable<SpanRecord['scope']>;
 
 /**
  * Spans → one OTLP ExportTraceServiceRequest in the JSON mapping
@@ -10,19 +11,24 @@ const STATUS_NUMBER = { unset: 0, ok: 1, error: 2 } as const;
  * Spans that share a resource share a `resourceSpans` entry.
  */
 export function toExportRequest(spans: readonly SpanRecord[]) {
-  const groups = new Map<string, { resource: Record<string, AttrValue>; spans: SpanRecord[] }>();
+  const groups = new Map<string, { resource: Record<string, AttrValue>; scopes: Map<string, { scope: Scope; spans: SpanRecord[] }> }>();
   for (const span of spans) {
     const resource = { [ATTR_SERVICE_NAME]: 'hopscope', ...span.resource };
     // A cheap key: resources are small, and spans of one process repeat the same one.
     const key = JSON.stringify(resource);
-    const group = groups.get(key);
-    if (group) group.spans.push(span);
-    else groups.set(key, { resource, spans: [span] });
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { resource, scopes: new Map() }));
+    // The instrumentation scope travels too: the hub maps spans to hops by it (docs/otel.md).
+    const scope = span.scope ?? { name: 'hopscope' };
+    const scopeKey = `${scope.name}@${scope.version ?? ''}`;
+    const scoped = group.scopes.get(scopeKey);
+    if (scoped) scoped.spans.push(span);
+    else group.scopes.set(scopeKey, { scope, spans: [span] });
   }
   return {
     resourceSpans: [...groups.values()].map((group) => ({
       resource: { attributes: toKeyValues(group.resource) },
-      scopeSpans: [{ scope: { name: 'hopscope' }, spans: group.spans.map(toSpanJson) }],
+      scopeSpans: [...group.scopes.values()].map(({ scope, spans }) => ({ scope, spans: spans.map(toSpanJson) })),
     })),
   };
 }

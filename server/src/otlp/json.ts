@@ -50,7 +50,14 @@ const exportRequestJson = z.object({
     .array(
       z.object({
         resource: z.object({ attributes: keyValues }).optional(),
-        scopeSpans: z.array(z.object({ spans: z.array(spanJson).optional() })).optional(),
+        scopeSpans: z
+          .array(
+            z.object({
+              scope: z.object({ name: z.string().optional(), version: z.string().optional() }).optional(),
+              spans: z.array(spanJson).optional(),
+            }),
+          )
+          .optional(),
       }),
     )
     .optional(),
@@ -94,14 +101,21 @@ export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
   const spans: SpanRecord[] = [];
   for (const resourceSpans of parsed.data.resourceSpans ?? []) {
     const resource = toAttributes(resourceSpans.resource?.attributes);
-    for (const scope of resourceSpans.scopeSpans ?? []) {
-      for (const span of scope.spans ?? []) spans.push(toSpanRecord(span, resource));
+    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+      // One object per scope, shared by its spans: the hop mapping reads it (server/src/pipeline/semconv-hops.ts).
+      const scope = scopeOf(scopeSpans.scope);
+      for (const span of scopeSpans.spans ?? []) spans.push(toSpanRecord(span, resource, scope));
     }
   }
   return spans;
 }
 
-function toSpanRecord(span: z.infer<typeof spanJson>, resource: Attributes): SpanRecord {
+function scopeOf(scope: { name?: string | undefined; version?: string | undefined } | undefined): SpanRecord['scope'] {
+  if (!scope?.name) return undefined;
+  return scope.version ? { name: scope.name, version: scope.version } : { name: scope.name };
+}
+
+function toSpanRecord(span: z.infer<typeof spanJson>, resource: Attributes, scope: SpanRecord['scope']): SpanRecord {
   const record: SpanRecord = {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
@@ -123,6 +137,7 @@ function toSpanRecord(span: z.infer<typeof spanJson>, resource: Attributes): Spa
     })),
   };
   if (span.parentSpanId) record.parentSpanId = span.parentSpanId.toLowerCase();
+  if (scope) record.scope = scope;
   if (span.status?.message) record.status.message = span.status.message;
   const end = span.endTimeUnixNano === undefined ? 0 : nanosToMs(span.endTimeUnixNano);
   if (end > 0) record.endMs = end;

@@ -128,12 +128,33 @@ function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
     else reader.skip(wire);
   });
   // The resource may come after the spans on the wire; read spans once it is known.
-  for (const scope of scopes) {
-    scope.fields((field, wire) => {
-      if (field === 2 && wire === 2) out.push(readSpan(scope.sub(), resource));
-      else scope.skip(wire);
+  for (const scopeSpans of scopes) {
+    // ScopeSpans: 1 = InstrumentationScope, 2 = spans. The scope may follow the spans on the wire.
+    const spans: SpanRecord[] = [];
+    let scope: SpanRecord['scope'];
+    scopeSpans.fields((field, wire) => {
+      if (field === 1 && wire === 2) scope = readScope(scopeSpans.sub());
+      else if (field === 2 && wire === 2) spans.push(readSpan(scopeSpans.sub(), resource));
+      else scopeSpans.skip(wire);
     });
+    for (const span of spans) {
+      if (scope) span.scope = scope;
+      out.push(span);
+    }
   }
+}
+
+/** InstrumentationScope: 1 = name, 2 = version (one object shared by the scope's spans). */
+function readScope(reader: Reader): SpanRecord['scope'] {
+  let name = '';
+  let version = '';
+  reader.fields((field, wire) => {
+    if (field === 1 && wire === 2) name = reader.string();
+    else if (field === 2 && wire === 2) version = reader.string();
+    else reader.skip(wire);
+  });
+  if (!name) return undefined;
+  return version ? { name, version } : { name };
 }
 
 export function readResource(reader: Reader): Attributes {

@@ -15,6 +15,8 @@ export interface TraceFilter {
 
 interface Entry {
   spans: SpanRecord[];
+  /** Span id → index in `spans`, made once a trace is big enough that scanning for updates would cost O(n²). */
+  index?: Map<string, number>;
   trace?: Trace;
   dirty: boolean;
   counted: boolean;
@@ -48,12 +50,15 @@ export class TraceStore {
       this.entries.set(span.traceId, entry);
       this.evictOverflow();
     }
-    const index = entry.spans.findIndex((s) => s.spanId === span.spanId);
+    const index = indexOf(entry, span.spanId);
     if (index >= 0) entry.spans[index] = span;
     else if (entry.spans.length >= this.limits.maxSpansPerTrace) {
       this.spansDropped++;
       return;
-    } else entry.spans.push(span);
+    } else {
+      entry.spans.push(span);
+      entry.index?.set(span.spanId, entry.spans.length - 1);
+    }
     entry.dirty = true;
     this.onChange(span.traceId);
   }
@@ -63,14 +68,17 @@ export class TraceStore {
     return entry ? this.view(entry, nowMs) : undefined;
   }
 
-  /** Newest first. */
+  /**
+   * Newest first, as summaries: without `spans` (the span tree), which a
+   * list of up to 1000 traces would multiply; `get` has them.
+   */
   list(filter: TraceFilter = {}, nowMs = Date.now()): Trace[] {
     const limit = filter.limit ?? 100;
     const out: Trace[] = [];
     const all = [...this.entries.values()];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
       const trace = this.view(all[i]!, nowMs);
-      if (trace && matches(trace, filter)) out.push(trace);
+      if (trace && matches(trace, filter)) out.push(summaryOf(trace));
     }
     return out;
   }
@@ -111,6 +119,23 @@ export class TraceStore {
       this.tracesEvicted++;
     }
   }
+}
+
+/** Small traces scan; past this many spans a map finds a span's earlier version. */
+const SCAN_LIMIT = 16;
+
+function indexOf(entry: Entry, spanId: string): number {
+  if (entry.index) return entry.index.get(spanId) ?? -1;
+  const spans = entry.spans;
+  for (let i = 0; i < spans.length; i++) if (spans[i]!.spanId === spanId) return i;
+  if (spans.length >= SCAN_LIMIT) entry.index = new Map(spans.map((s, i) => [s.spanId, i]));
+  return -1;
+}
+
+function summaryOf(trace: Trace): Trace {
+  if (trace.spans === undefined) return trace;
+  const { spans: _tree, ...summary } = trace;
+  return summary;
 }
 
 function matches(trace: Trace, filter: TraceFilter): boolean {

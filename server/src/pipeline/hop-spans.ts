@@ -1,0 +1,38 @@
+import type { HopName, SpanRecord } from '@hopscope/shared';
+import { roleOf } from './semconv-hops';
+
+/** The spans that measure each hop, in arrival order, and what the mapping made of each span. */
+export interface PlacedSpans {
+  byHop: Map<HopName, SpanRecord[]>;
+  /** Spans not sent by hopscope's proxy or the browser: the app's own. */
+  appSpans: SpanRecord[];
+}
+
+const OUTSIDE_APP: ReadonlySet<string> = new Set(['client', 'proxy', 'server']);
+
+export function placeSpans(spans: readonly SpanRecord[]): PlacedSpans {
+  const byHop = new Map<HopName, SpanRecord[]>();
+  const appSpans: SpanRecord[] = [];
+  for (const span of spans) {
+    const role = roleOf(span);
+    if (!(role !== undefined && OUTSIDE_APP.has(role))) appSpans.push(span);
+    if (role === undefined || role === 'middleware') continue;
+    const list = byHop.get(role);
+    if (list) list.push(span);
+    else byHop.set(role, [span]);
+  }
+  return { byHop, appSpans };
+}
+
+/**
+ * The spans a hop is drawn from. Most hops take their earliest span (the
+ * request's own SERVER span, not a downstream one). A view and a response
+ * are the envelope of all theirs: a handler chain (`app.get(path, auth,
+ * handler)`) or ASGI's several `http send` spans.
+ */
+export function hopSpans(hop: HopName, spans: readonly SpanRecord[]): SpanRecord[] {
+  if (hop === 'view' || hop === 'response') return [...spans].sort((a, b) => a.startMs - b.startMs);
+  let earliest = spans[0]!;
+  for (const span of spans) if (span.startMs < earliest.startMs) earliest = span;
+  return [earliest];
+}
