@@ -73,7 +73,8 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
     inFlight: root.endMs === undefined,
     hops,
   };
-  const routeName = pick(routeOf(route), routeOf(appSpan), routeOf(view));
+  // The SERVER span's http.route is the whole template; an Express router span's is only its mount path.
+  const routeName = pick(routeOf(appSpan), routeOf(view), routeOf(route));
   if (routeName !== undefined) trace.route = routeName;
   const status = pick(proxySpan && statusCodeOf(proxySpan), appSpan && statusCodeOf(appSpan));
   if (status !== undefined) trace.status = status;
