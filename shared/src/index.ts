@@ -1,3 +1,5 @@
+// First: configures zod before any schema below is built.
+import './zod-config';
 export { HOPS, APP_HOPS, isHopName, hopOrder } from './hops';
 export type { HopName } from './hops';
 export {
@@ -23,6 +25,9 @@ export {
   ATTR_HOPSCOPE_WORKER,
   ATTR_HOPSCOPE_SYNTHESIZED,
   ATTR_HOPSCOPE_SERVER_TIMING,
+  ATTR_HOPSCOPE_LOOP_BLOCKED_MS,
+  ATTR_HOPSCOPE_LOOP_WAIT_MS,
+  ATTR_HOPSCOPE_EXECUTOR,
   ATTR_HTTP_METHOD,
   ATTR_HTTP_STATUS_CODE,
   ATTR_HTTP_TARGET,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '../errors';
+import { installSecurityHeaders } from './security-headers';
 
 export interface GuardOptions {
   host: string;
@@ -13,7 +14,7 @@ const TOKEN_COOKIE = 'hopscope_token';
 /**
  * The hub defends against web pages, not only the network (DESIGN.md):
  * foreign Host headers are refused (DNS rebinding), foreign Origins are
- * refused on WebSocket upgrades and state-changing requests, no CORS headers
+ * refused on WebSocket upgrades, the API and state-changing requests, no CORS headers
  * are ever sent, and a token is required when one is configured.
  * State-changing requests must also be ones a cross-site form or "simple"
  * fetch cannot make: JSON bodies only, or for /api/send/ (whose
@@ -21,6 +22,7 @@ const TOKEN_COOKIE = 'hopscope_token';
  * that the hub never grants.
  */
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
+  installSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     const allowed = allowedHosts(options);
     const host = String(request.headers.host ?? '').toLowerCase();
@@ -29,7 +31,8 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
     const origin = request.headers.origin;
     const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
     const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
-    if (origin !== undefined && (stateChanging || upgrade) && !isSameOrigin(origin, allowed)) {
+    const api = request.url.startsWith('/api/') || request.url.startsWith('/v1/');
+    if (origin !== undefined && (stateChanging || upgrade || api) && !isSameOrigin(origin, host)) {
       throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', `Origin "${origin.slice(0, 100)}" is not this hub`);
     }
     if (options.token && !hasToken(request, options.token)) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED');
@@ -80,10 +83,16 @@ function allowedHosts(options: GuardOptions): Set<string> {
   return new Set([...names].map((n) => `${n}:${port}`));
 }
 
-function isSameOrigin(origin: string, allowed: Set<string>): boolean {
+/**
+ * The Origin must be exactly the origin the request was sent to (RFC 6454
+ * §5: scheme, host and port), i.e. `http://` + its (already allowed) Host:
+ * another port on the same machine — the proxied app's, say — or another
+ * name of this machine is another origin, however the hub is bound.
+ */
+function isSameOrigin(origin: string, host: string): boolean {
   try {
     const url = new URL(origin);
-    return url.protocol === 'http:' && (allowed.has(url.host) || allowed.has('*'));
+    return url.protocol === 'http:' && origin === url.origin && url.host === new URL(`http://${host}`).host;
   } catch {
     return false;
   }

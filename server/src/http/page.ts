@@ -1,5 +1,9 @@
 import type { Trace } from '@hopscope/shared';
 
+/** The plain page's only inline content: the dashboard's CSP allows it by its hash (security-headers.ts). */
+export const PLAIN_PAGE_STYLE =
+  'body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}';
+
 /**
  * The page served at / when the dashboard has not been built (ui/dist
  * missing): recent traces as a plain table. Every value comes from spans, so
@@ -20,7 +24,7 @@ export function plainPage(traces: readonly Trace[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hopscope — recent traces</title>
 <meta http-equiv="refresh" content="2">
-<style>body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
+<style>${PLAIN_PAGE_STYLE}</style>
 </head><body>
 <h1>hopscope — recent traces</h1>
 <p>The animated dashboard is not built; run <code>npm run build:ui</code> and restart. This page refreshes every 2 s.</p>
