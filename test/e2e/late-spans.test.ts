@@ -102,4 +102,39 @@ describe('an app whose spans arrive seconds late (an SDK batch delay)', () => {
     await shot('late-spans-adapted');
     expect(await page.evaluate(() => (window as unknown as { __queued: number }).__queued)).toBe(0);
   });
+
+  it('shows the whole span tree in the waterfall: a middleware span nested under the gateway, the exception where it was raised', async () => {
+    await request(`${proxy()}/fail/7`);
+    const [failed] = await hubHas((t) => t.path === '/fail/7' && t.hops.some((h) => h.hop === 'view' && h.measured));
+    await page.locator(`[data-testid=trace-row][data-trace-id="${failed!.traceId}"]`).click();
+    const middleware = page.locator('[data-testid=waterfall-span]', { hasText: 'middleware - query' });
+    await middleware.waitFor();
+    const gateway = page.locator('[data-testid=waterfall-span][data-hop=gateway]');
+    expect(await middleware.getAttribute('data-hop')).toBeNull();
+    expect(Number(await middleware.getAttribute('data-depth'))).toBe(Number(await gateway.getAttribute('data-depth')) + 1);
+    await expect.poll(() => page.getByTestId('exception-title').textContent()).toBe('RangeError: item 7 is gone');
+    // Where it was raised: the view span's row, then its frames, innermost (the app's handler) first.
+    expect(await page.getByTestId('exception').textContent()).toContain('(in request handler · View)');
+    expect(await page.getByTestId('exception-frames').locator('li').first().textContent()).toContain('late-app.ts');
+    await page
+      .getByTestId('waterfall')
+      .screenshot({ path: new URL('../../test-results/late-spans-waterfall.png', import.meta.url).pathname });
+  });
+
+  it('names the stack: a Node app is "Node http", not WSGI, and the label fits its station box', async () => {
+    const station = row().getByTestId('station-gateway');
+    await expect.poll(() => station.locator('text.station-label').textContent()).toBe('Node http');
+    expect(await page.locator('[data-testid=waterfall-hop][data-hop=gateway] .hop-name').textContent()).toBe('Node http');
+    const fits = () =>
+      station.evaluate((g) => {
+        const label = (g.querySelector('text.station-label') as SVGTextElement).getBBox();
+        const box = (g.querySelector('rect') as SVGRectElement).getBBox();
+        return label.x >= box.x && label.x + label.width <= box.x + box.width;
+      });
+    expect(await fits()).toBe(true);
+    // And in presentation mode's larger type.
+    await page.getByTestId('presentation-toggle').click();
+    await expect.poll(fits).toBe(true);
+    await page.getByTestId('presentation-toggle').click();
+  });
 });

@@ -9,8 +9,11 @@ export const STATIONS: readonly HopName[] = ['client', 'proxy', 'server', 'gatew
  * app's spans not arrived yet — or never, without instrumentation), or `done`.
  */
 export type Station = HopName | 'queue' | 'unreported' | 'done';
-/** Station boxes are this wide: the longest label ("Gateway (WSGI)") fits, also in presentation mode. */
-export const STATION_BOX_WIDTH = 124;
+/**
+ * Station boxes are this wide: the longest label ("Gateway (WSGI)") fits at
+ * 13 px; a wider font or presentation mode's larger type is squeezed to fit.
+ */
+export const STATION_BOX_WIDTH = 132;
 /** At most this many particles per target; beyond it a station shows a count. */
 export const PARTICLE_BUDGET = 150;
 

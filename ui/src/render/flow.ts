@@ -1,5 +1,6 @@
 import { select, type Selection } from 'd3';
 import type { StackKind, StatsSnapshot, Trace } from '@hopscope/shared';
+import { fitToWidth } from './fit-text';
 import { setText } from './text';
 import { laneY, placeParticles, STATION_BOX_WIDTH, STATIONS, stationX, type ParticlePlace, type RowGeometry } from '../layout';
 import { stationLabel } from '../stack-words';
@@ -148,7 +149,10 @@ function drawStations(
     .select('text.station-label')
     .attr('x', (d) => stationX(d, geometry.width))
     .attr('y', geometry.top + 46)
-    .call(setText, (d: (typeof STATIONS)[number]) => stationLabel(d, stack));
+    .call(setText, (d: (typeof STATIONS)[number]) => stationLabel(d, stack))
+    .each(function () {
+      fitToWidth(this as SVGTextElement, STATION_BOX_WIDTH - 10, document.body.dataset.presentation ?? 'off');
+    });
   station
     .select('text.station-stat')
     .attr('x', (d) => stationX(d, geometry.width))

@@ -74,7 +74,8 @@ export function renderSpanTree(
       .text(`${span.duration.toFixed(2)} ms${span.inFlight ? ' …' : ''}`);
     if (row.exception) {
       const where = span.hop ? `in ${span.name} · ${stationLabel(span.hop, trace.stack)}` : `in ${span.name}`;
-      appendException(group, row.exception, where);
+      // Indented as the span's first child: it happened inside this span.
+      appendException(group, row.exception, where).style('--depth', String(Math.min(row.depth + 1, MAX_INDENT)));
     }
   }
 }

@@ -74,10 +74,19 @@ describe('spanTree: every span nested under its parent, as Jaeger draws it', () 
     const failed = trace([
       span('gateway', undefined, 0, { hop: 'gateway', status: 'error', error }),
       span('view', 'gateway', 1, { hop: 'view', status: 'error', error }),
-      span('template', 'view', 2, { status: 'error', error: { type: 'TemplateError' } }),
+      span('template', 'view', 2, { status: 'error', error: { type: 'TemplateError', message: 'no such block' } }),
     ]);
     const placed = spanTree(failed).flatMap((r) => (r.kind === 'span' && r.exception ? [`${r.span.spanId}:${r.exception.type}`] : []));
     expect(placed).toEqual(['view:ZeroDivisionError', 'template:TemplateError']);
+  });
+
+  it("a 500's bare error type on the SERVER span is no second exception; alone, it is shown", () => {
+    const placed = (spans: TraceSpan[]) =>
+      spanTree(trace(spans)).flatMap((r) => (r.kind === 'span' && r.exception ? [`${r.span.spanId}:${r.exception.type}`] : []));
+    const gateway = span('gateway', undefined, 0, { hop: 'gateway', status: 'error', error: { type: '500' } });
+    const view = span('view', 'gateway', 1, { hop: 'view', status: 'error', error: { type: 'RangeError', message: 'item 7 is gone' } });
+    expect(placed([gateway, view])).toEqual(['view:RangeError']);
+    expect(placed([gateway])).toEqual(['gateway:500']);
   });
 
   it('is bounded whatever a trace holds', () => {

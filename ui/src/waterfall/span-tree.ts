@@ -8,6 +8,7 @@ export type TreeRow =
 /** Bound on the rows drawn for one trace (the hub bounds spans per trace; this bounds the DOM whatever it sends). */
 export const MAX_TREE_ROWS = 1_000;
 
+type SpanRow = Extract<TreeRow, { kind: 'span' }>;
 type Child = { kind: 'span'; span: TraceSpan; time: number } | { kind: 'log'; log: TraceLog; time: number };
 
 /**
@@ -61,10 +62,12 @@ function walk(roots: Child[], children: Map<string | undefined, Child[]>, visite
 }
 
 function placeExceptions(rows: TreeRow[]): void {
-  const deepest = new Map<string, Extract<TreeRow, { kind: 'span' }>>();
-  for (const row of rows) {
-    if (row.kind !== 'span' || !row.span.error) continue;
-    const key = `${row.span.error.type}\u0000${row.span.error.message ?? ''}`;
+  const failed = rows.filter((r): r is SpanRow => r.kind === 'span' && r.span.error !== undefined);
+  // A bare error type (a 500's `error.type` on the SERVER span) is no exception: boxed only when nothing says more.
+  const described = failed.filter((r) => r.span.error!.message !== undefined || r.span.error!.stack !== undefined);
+  const deepest = new Map<string, SpanRow>();
+  for (const row of described.length > 0 ? described : failed) {
+    const key = `${row.span.error!.type}\u0000${row.span.error!.message ?? ''}`;
     const known = deepest.get(key);
     if (!known || row.depth > known.depth) deepest.set(key, row);
   }
