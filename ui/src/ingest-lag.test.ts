@@ -107,6 +107,6 @@ describe('LiveDelay: each row as far behind as its app’s spans arrive late', (
     expect(text).toContain('app spans of late arrive ~5 s late');
     expect(text).toContain('OTEL_BSP_SCHEDULE_DELAY=100');
     expect(text).toContain('5.4 s behind');
-    expect(lateBy(500).notices(['late'], 500)).toEqual([]);
+    expect(lateBy(1_500).notices(['late'], 1_500)).toEqual([]);
   });
 });

@@ -6,8 +6,12 @@ export const BASE_DELAY_MS = 400;
 export const MAX_DELAY_MS = 10_000;
 /** A lag this small is covered by the base delay: rows stay on one clock. */
 const COVERED_LAG_MS = BASE_DELAY_MS / 2;
-/** Above this lag the header tells the user, with the setting that fixes it. */
-export const NOTICE_LAG_MS = 1_000;
+/**
+ * From this lag on the header tells the user, with the setting that fixes it:
+ * a batch delay (5 s by default) is the usual cause. Below it a busy app
+ * exporting late is as likely, and the setting would not help.
+ */
+export const NOTICE_LAG_MS = 2_000;
 /**
  * How fast a row's delay follows a change, in ms of delay per real ms: while
  * it grows the row runs at 0.25× (its time never jumps back and replays what
