@@ -10,9 +10,26 @@ export interface IngestBudgetLimits {
   maxBytes: number;
   /** OTLP requests being read or decoded at once (default 64). */
   maxRequests: number;
+  /** How long one upload may take: see UploadPace. */
+  pace: UploadPace;
 }
 
-export const DEFAULT_INGEST_BUDGET: IngestBudgetLimits = { maxBytes: 64 * 1024 * 1024, maxRequests: 64 };
+/**
+ * A total deadline per upload that grows with the bytes received, like
+ * Apache's mod_reqtimeout (`body=10-60,MinRate=65536`): `baseMs` to start
+ * with, one more second for every `bytesPerSecond` bytes, never more than
+ * `maxMs`. An idle timer alone is not enough: a client that trickles one byte
+ * every few seconds restarts it forever and keeps its slot of the budget.
+ */
+export interface UploadPace {
+  baseMs: number;
+  bytesPerSecond: number;
+  maxMs: number;
+}
+
+export const DEFAULT_UPLOAD_PACE: UploadPace = { baseMs: 10_000, bytesPerSecond: 64 * 1024, maxMs: 60_000 };
+
+export const DEFAULT_INGEST_BUDGET: IngestBudgetLimits = { maxBytes: 64 * 1024 * 1024, maxRequests: 64, pace: DEFAULT_UPLOAD_PACE };
 
 export class IngestBudget {
   private bytes = 0;
@@ -42,6 +59,11 @@ export class IngestBudget {
     return true;
   }
 
+  /** The deadline of one upload that has entered: `onLate` runs once if its body is not in by then. */
+  clock(onLate: () => void): UploadClock {
+    return new UploadClock(this.limits.pace, onLate);
+  }
+
   /** Gives back what a finished (or failed) request held. */
   leave(charged: number): void {
     this.requests--;
@@ -54,5 +76,47 @@ export class IngestBudget {
 
   get requestsInFlight(): number {
     return this.requests;
+  }
+}
+
+/** One upload's deadline under an UploadPace; `received` moves it later, `stop` ends it. */
+export class UploadClock {
+  private readonly startedAt = Date.now();
+  private bytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pace: UploadPace,
+    private readonly onLate: () => void,
+  ) {
+    this.schedule();
+  }
+
+  received(n: number): void {
+    this.bytes += n;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Milliseconds since the start that the bytes so far have earned. */
+  private allowanceMs(): number {
+    return Math.min(this.pace.maxMs, this.pace.baseMs + (this.bytes / this.pace.bytesPerSecond) * 1000);
+  }
+
+  /** Wakes at the deadline as it stands; bytes that arrived meanwhile push it later, so it sleeps again. Never calls back synchronously. */
+  private schedule(): void {
+    const left = this.startedAt + this.allowanceMs() - Date.now();
+    this.timer = setTimeout(
+      () => {
+        if (this.startedAt + this.allowanceMs() > Date.now()) return this.schedule();
+        this.timer = undefined;
+        this.onLate();
+      },
+      Math.max(0, left),
+    );
+    this.timer.unref();
   }
 }

@@ -96,10 +96,13 @@ function readBody(request: FastifyRequest, options: ReceiverOptions, held: { byt
       () => fail(new HubError('HOPSCOPE_HUB_BODY_TIMEOUT', `nothing arrived for ${BODY_IDLE_MS / 1000} s`)),
       BODY_IDLE_MS,
     );
+    // A total deadline too: bytes trickled one at a time restart the idle timer but not this.
+    const clock = options.budget.clock(() => fail(new HubError('HOPSCOPE_HUB_BODY_TIMEOUT', 'the body arrived too slowly')));
     const fail = (error: HubError) => {
       if (settled) return;
       settled = true;
       clearTimeout(idle);
+      clock.stop();
       source.removeListener('data', onData);
       if (gunzip) {
         raw.unpipe(gunzip);
@@ -115,12 +118,14 @@ function readBody(request: FastifyRequest, options: ReceiverOptions, held: { byt
       held.bytes += chunk.length;
       chunks.push(chunk);
       idle.refresh();
+      clock.received(chunk.length);
     };
     source.on('data', onData);
     source.once('end', () => {
       if (settled) return;
       settled = true;
       clearTimeout(idle);
+      clock.stop();
       resolve(Buffer.concat(chunks));
     });
     source.once('error', (error) =>
