@@ -83,3 +83,5 @@ export const ATTR_RESTIFY_TYPE = 'restify.type';
 export const ATTR_NESTJS_TYPE = 'nestjs.type';
 /** The ASGI message an `http send` / `http receive` span carried (`http.response.start`, `http.response.body`, `http.request`). */
 export const ATTR_ASGI_EVENT_TYPE = 'asgi.event.type';
+/** A process's unique id in the default resource: the worker identity Python SDKs offer (no `process.pid` by default). */
+export const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
