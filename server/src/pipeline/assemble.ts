@@ -6,6 +6,7 @@ import {
   ATTR_HOPSCOPE_TARGET,
   ATTR_HOPSCOPE_WORKER,
   ATTR_PROCESS_PID,
+  ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   hopOrder,
   isHopName,
@@ -15,6 +16,7 @@ import {
   type Trace,
 } from '@hopscope/shared';
 import { deriveAppHops } from './app-timing';
+import { addFindings } from './findings';
 import { hopSpans, placeSpans } from './hop-spans';
 import { methodOf, pathOf, routeOf, statusCodeOf } from './http-attributes';
 import { placeErrors } from './place-errors';
@@ -86,6 +88,7 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   const stack = stackOf(appSpans);
   if (stack) trace.stack = stack;
   trace.spans = spanTree(spans, hopBySpanId, nowMs);
+  addFindings(trace);
   return trace;
 }
 
@@ -129,10 +132,11 @@ function measuredHop(hop: HopName, spans: readonly SpanRecord[], nowMs: number):
   return result;
 }
 
+/** The worker lane: `hopscope.worker`, else the process id, else the SDK's per-process `service.instance.id` (Python's default resource has no pid). */
 function workerOf(first: Map<HopName, SpanRecord>): string | undefined {
   for (const hop of ['gateway', 'view', 'route', 'response'] as const) {
     const span = first.get(hop);
-    const worker = span?.attributes[ATTR_HOPSCOPE_WORKER] ?? span?.resource[ATTR_PROCESS_PID];
+    const worker = span?.attributes[ATTR_HOPSCOPE_WORKER] ?? span?.resource[ATTR_PROCESS_PID] ?? span?.resource[ATTR_SERVICE_INSTANCE_ID];
     if (worker !== undefined) return String(worker);
   }
   return undefined;
