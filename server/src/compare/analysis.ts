@@ -1,11 +1,13 @@
-import type { Comparison, HopName, MetricComparison, Percentiles, TargetResult, Trace } from '@hopscope/shared';
-import { bootstrapRatio, percentiles } from './statistics';
+import type { Comparison, MetricComparison, TargetResult, Trace } from '@hopscope/shared';
+import { quantileRatios } from './block-bootstrap';
+import { attributeDifference, type HopAttribution, type HopSeries } from './hop-attribution';
+import { MIN_SAMPLES, enoughSamples, percentiles } from './statistics';
 
-const APP_SIDE: readonly HopName[] = ['queue', 'gateway', 'route', 'view', 'response'];
+export { hopSeries, type HopSeries } from './hop-attribution';
 
 /** Per-hop statistics of the traces that belong to a run's measured window. */
 export function hopStatistics(traces: readonly Trace[]): Pick<TargetResult, 'hops' | 'queueShare' | 'workers' | 'tracedRequests'> {
-  const samples = new Map<HopName, number[]>();
+  const samples = new Map<string, number[]>();
   const workers: TargetResult['workers'] = {};
   let queueTotal = 0;
   let serverTotal = 0;
@@ -30,12 +32,20 @@ export function hopStatistics(traces: readonly Trace[]): Pick<TargetResult, 'hop
   };
 }
 
-/** B against A: ratios with 95% bootstrap intervals, and the sentence a person reads. */
-export function compareTargets(a: TargetResult, b: TargetResult): Comparison {
-  const metrics: MetricComparison[] = (['p50', 'p90', 'p99'] as const).map((metric) => {
-    const q = Number(metric.slice(1)) / 100;
-    const { ratio, low, high } = bootstrapRatio(a.samples, b.samples, q);
-    return { metric, a: a.latency[metric], b: b.latency[metric], ratio, low, high };
+/**
+ * B against A: quantile ratios with 95% block-bootstrap intervals (samples in
+ * time order, so correlated requests are not counted as independent), and the
+ * sentence a person reads. With each run's per-hop series, the sentence names
+ * the hop the difference is in, when one can honestly be named
+ * (hop-attribution.ts). p99.9 is compared only when both runs have enough
+ * requests for it to mean something (MIN_SAMPLES), and the sentence says so.
+ */
+export function compareTargets(a: TargetResult, b: TargetResult, series?: { a: HopSeries; b: HopSeries }): Comparison {
+  const tail = enoughSamples('p999', a.requests) && enoughSamples('p999', b.requests);
+  const intervals = quantileRatios(a.samples, b.samples, tail ? [0.5, 0.9, 0.99, 0.999] : [0.5, 0.9, 0.99]);
+  const metrics: MetricComparison[] = (['p50', 'p90', 'p99'] as const).map((metric, i) => {
+    const { estimate, low, high } = intervals[i]!;
+    return { metric, a: a.latency[metric], b: b.latency[metric], ratio: estimate, low, high };
   });
   const throughputRatio = a.throughput > 0 ? b.throughput / a.throughput : 0;
   metrics.push({
@@ -48,29 +58,29 @@ export function compareTargets(a: TargetResult, b: TargetResult): Comparison {
   });
   const p50 = metrics[0]!;
   const withinNoise = p50.low <= 1 && p50.high >= 1;
-  const differenceHop = largestHopDifference(a, b);
-  const where = differenceHop ? `; the difference is in the ${differenceHop} hop` : '';
+  const attribution = series && !withinNoise ? attributeDifference(series.a, series.b) : undefined;
+  const where = attribution ? `; the difference is in the ${attribution.hop} hop (${hopPhrase(attribution)})` : '';
   let sentence: string;
   if (withinNoise)
     sentence = `${b.target} and ${a.target} are within noise at p50 (ratio ${fmt(p50.ratio)}, 95% CI ${fmt(p50.low)}–${fmt(p50.high)})`;
   else if (p50.ratio < 1)
     sentence = `${b.target} is ${fmt(1 / p50.ratio)}× faster than ${a.target} at p50 (95% CI ${fmt(1 / p50.high)}–${fmt(1 / p50.low)}×)${where}`;
   else sentence = `${b.target} is ${fmt(p50.ratio)}× slower than ${a.target} at p50 (95% CI ${fmt(p50.low)}–${fmt(p50.high)}×)${where}`;
-  sentence += `; throughput ${fmt(b.throughput)} vs ${fmt(a.throughput)} requests/s.`;
-  return { a: a.target, b: b.target, metrics, differenceHop, withinNoise, sentence };
+  sentence += `; throughput ${fmt(b.throughput)} vs ${fmt(a.throughput)} requests/s`;
+  const p999 = intervals[3];
+  sentence += p999
+    ? `; p99.9 ratio ${fmt(p999.estimate)} (95% CI ${fmt(p999.low)}–${fmt(p999.high)}).`
+    : `; p99.9 and max not compared: ${count(a.requests)} and ${count(b.requests)} requests, each needs ≥ ${count(MIN_SAMPLES.p999)}.`;
+  return { a: a.target, b: b.target, metrics, differenceHop: attribution?.hop, withinNoise, sentence };
 }
 
-function largestHopDifference(a: TargetResult, b: TargetResult): HopName | undefined {
-  let best: HopName | undefined;
-  let bestDelta = 0;
-  for (const hop of APP_SIDE) {
-    const delta = Math.abs((a.hops[hop]?.mean ?? 0) - (b.hops[hop]?.mean ?? 0));
-    if (delta > bestDelta) {
-      best = hop;
-      bestDelta = delta;
-    }
-  }
-  return best;
+function hopPhrase({ difference, total }: HopAttribution): string {
+  const ms = (v: number) => `${v >= 0 ? '+' : '−'}${fmt(Math.abs(v))} ms`;
+  return `${ms(difference.estimate)} of ${ms(total.estimate)} mean, 95% CI ${ms(difference.low)} to ${ms(difference.high)}`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en');
 }
 
 function fmt(value: number): string {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CompareRun, CompareSpec, TargetInfo, Trace } from '@hopscope/shared';
-import { compareTargets, hopStatistics } from './analysis';
+import { compareTargets, hopSeries, hopStatistics, type HopSeries } from './analysis';
 import { measureDriverCeiling } from './ceiling';
 import { runLoad } from './driver';
 
@@ -53,6 +53,8 @@ export class CompareRunner {
   private async execute(run: CompareRun): Promise<void> {
     try {
       this.ceiling ??= await measureDriverCeiling();
+      // Per-hop durations in time order, kept only until the comparisons are made.
+      const series = new Map<string, HopSeries>();
       for (const name of run.spec.targets) {
         const info = this.deps.targets().find((t) => t.name === name);
         if (!info) throw new Error(`unknown target "${name}"`);
@@ -61,6 +63,7 @@ export class CompareRunner {
         const paths = new Set(run.spec.paths.map((p) => p.path.split('?')[0]));
         const traces = this.deps.tracesSince(name, load.measuredFrom).filter((t) => t.start <= load.measuredTo && paths.has(t.path));
         run.results.push({ ...load, target: name, ...hopStatistics(traces) });
+        series.set(name, hopSeries(traces));
         if (load.throughput > 0.7 * this.ceiling) {
           run.warnings.push(
             `${name}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`,
@@ -68,7 +71,9 @@ export class CompareRunner {
         }
       }
       const [baseline, ...others] = run.results;
-      run.comparisons = others.map((other) => compareTargets(baseline!, other));
+      run.comparisons = others.map((other) =>
+        compareTargets(baseline!, other, { a: series.get(baseline!.target)!, b: series.get(other.target)! }),
+      );
       run.status = 'done';
     } catch (error) {
       run.status = 'failed';

@@ -1,8 +1,13 @@
 import type { Percentiles } from '@hopscope/shared';
 
-/** A uniform random sample of at most `capacity` values (Vitter's algorithm R). */
+/**
+ * A uniform random sample of at most `capacity` values (Vitter's algorithm R),
+ * read back in arrival order: the block bootstrap needs neighbours in time to
+ * stay neighbours.
+ */
 export class Reservoir {
-  readonly values: number[] = [];
+  private readonly kept: number[] = [];
+  private readonly arrival: number[] = [];
   private seen = 0;
 
   constructor(
@@ -12,11 +17,23 @@ export class Reservoir {
 
   add(value: number): void {
     this.seen++;
-    if (this.values.length < this.capacity) this.values.push(value);
-    else {
+    if (this.kept.length < this.capacity) {
+      this.kept.push(value);
+      this.arrival.push(this.seen);
+    } else {
       const slot = Math.floor(this.random() * this.seen);
-      if (slot < this.capacity) this.values[slot] = value;
+      if (slot < this.capacity) {
+        this.kept[slot] = value;
+        this.arrival[slot] = this.seen;
+      }
     }
+  }
+
+  /** The sample, oldest first. */
+  get values(): number[] {
+    if (this.seen <= this.capacity) return [...this.kept];
+    const order = this.kept.map((_, i) => i).sort((x, y) => this.arrival[x]! - this.arrival[y]!);
+    return order.map((i) => this.kept[i]!);
   }
 }
 
@@ -54,35 +71,14 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * The ratio B/A of a quantile of two samples with a 95% percentile-bootstrap
- * confidence interval (bounded resamples, seeded).
+ * Fewest samples for a statistic to be reported. A quantile q is estimated
+ * from the n·(1−q) samples beyond it; with fewer than 10 of them it is little
+ * more than the largest few values, so p99.9 needs 10,000 samples (p99 needs
+ * 1,000). The maximum is the single largest sample: it grows with n whatever
+ * the server does, so it is only shown alongside a meaningful p99.9.
  */
-export function bootstrapRatio(
-  a: readonly number[],
-  b: readonly number[],
-  q: number,
-  resamples = 300,
-): { ratio: number; low: number; high: number } {
-  const sortedA = Float64Array.from(a).sort();
-  const sortedB = Float64Array.from(b).sort();
-  const ratio = safeRatio(quantile(sortedB, q), quantile(sortedA, q));
-  if (a.length < 2 || b.length < 2) return { ratio, low: ratio, high: ratio };
-  const random = seededRandom(42);
-  const ratios: number[] = [];
-  const bufferA = new Float64Array(a.length);
-  const bufferB = new Float64Array(b.length);
-  for (let i = 0; i < resamples; i++) {
-    for (let j = 0; j < a.length; j++) bufferA[j] = a[Math.floor(random() * a.length)]!;
-    for (let j = 0; j < b.length; j++) bufferB[j] = b[Math.floor(random() * b.length)]!;
-    bufferA.sort();
-    bufferB.sort();
-    ratios.push(safeRatio(quantile(bufferB, q), quantile(bufferA, q)));
-  }
-  ratios.sort((x, y) => x - y);
-  return { ratio, low: quantile(ratios, 0.025), high: quantile(ratios, 0.975) };
-}
+export const MIN_SAMPLES = { p999: 10_000, max: 10_000 } as const;
 
-function safeRatio(numerator: number, denominator: number): number {
-  if (denominator === 0) return numerator === 0 ? 1 : Infinity;
-  return numerator / denominator;
+export function enoughSamples(metric: keyof typeof MIN_SAMPLES, count: number): boolean {
+  return count >= MIN_SAMPLES[metric];
 }
