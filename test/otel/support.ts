@@ -26,7 +26,7 @@ export function startChildApp(
   return new Promise<ChildApp>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`${command} did not start within ${options.timeoutMs ?? 60_000} ms:\n${text}`));
+      reject(new Error(`${[command, ...args].join(' ')} did not start within ${options.timeoutMs ?? 60_000} ms:\n${text}`));
     }, options.timeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
@@ -39,7 +39,7 @@ export function startChildApp(
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${command} exited (${code ?? signal}) before listening:\n${text}`));
+      reject(new Error(`${[command, ...args].join(' ')} exited (${code ?? signal}) before listening:\n${text}`));
     });
   });
 }
