@@ -52,6 +52,19 @@ export function parseWeightedPath(text: string): { path: string; weight: number 
   return { path: text, weight: 1 };
 }
 
+/**
+ * Fewest requests for a tail statistic to be reported. A quantile q is
+ * estimated from the n·(1−q) samples beyond it; with fewer than 10 of them it
+ * is little more than the largest few values, so p99.9 needs 10,000. The
+ * maximum is the single largest sample: it grows with n whatever the server
+ * does, so it is shown only beside a meaningful p99.9.
+ */
+export const MIN_SAMPLES = { p999: 10_000, max: 10_000 } as const;
+
+export function enoughSamples(metric: keyof typeof MIN_SAMPLES, count: number): boolean {
+  return count >= MIN_SAMPLES[metric];
+}
+
 export interface LoadProgress {
   phase: 'warmup' | 'measure';
   elapsedMs: number;

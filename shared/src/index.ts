@@ -90,7 +90,7 @@ export { parseServerTiming, formatServerTiming } from './server-timing';
 export type { ServerTimingEntry } from './server-timing';
 export { parseRequestStart, formatRequestStart } from './request-start';
 export { redactQuery, REDACTED, SECRET_HEADERS } from './redact';
-export { compareSpecSchema, parseDuration, parseWeightedPath } from './compare';
+export { compareSpecSchema, enoughSamples, MIN_SAMPLES, parseDuration, parseWeightedPath } from './compare';
 export type {
   CompareSpec,
   CompareSpecInput,

@@ -1,4 +1,4 @@
-import type { Comparison, TargetResult } from '@hopscope/shared';
+import { enoughSamples, type Comparison, type TargetResult } from '@hopscope/shared';
 
 const HOP_COLUMNS = ['queue', 'gateway', 'route', 'view', 'response'] as const;
 
@@ -19,8 +19,8 @@ function rows(report: Report): { latency: string[][]; hops: string[][] } {
       ms(r.latency.p50),
       ms(r.latency.p90),
       ms(r.latency.p99),
-      ms(r.latency.p999),
-      ms(r.latency.max),
+      enoughSamples('p999', r.latency.count) ? ms(r.latency.p999) : `– (n=${r.latency.count.toLocaleString('en')})`,
+      enoughSamples('max', r.latency.count) ? ms(r.latency.max) : '–',
       Object.entries(r.errors)
         .map(([k, n]) => `${k}×${n}`)
         .join(' ') || '0',

@@ -70,15 +70,5 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * Fewest samples for a statistic to be reported. A quantile q is estimated
- * from the n·(1−q) samples beyond it; with fewer than 10 of them it is little
- * more than the largest few values, so p99.9 needs 10,000 samples (p99 needs
- * 1,000). The maximum is the single largest sample: it grows with n whatever
- * the server does, so it is only shown alongside a meaningful p99.9.
- */
-export const MIN_SAMPLES = { p999: 10_000, max: 10_000 } as const;
-
-export function enoughSamples(metric: keyof typeof MIN_SAMPLES, count: number): boolean {
-  return count >= MIN_SAMPLES[metric];
-}
+/** The rule for reporting p99.9 and max lives with the compare shapes, for the hub, the CLI and the dashboard alike. */
+export { MIN_SAMPLES, enoughSamples } from '@hopscope/shared';

@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, line, scaleLinear, scaleLog, select } from 'd3';
-import type { CompareRunAnswer, HopName } from '@hopscope/shared';
+import { enoughSamples, type CompareRunAnswer, type HopName } from '@hopscope/shared';
 
 const COLORS = ['var(--accent)', 'var(--queue)', 'var(--particle)', 'var(--fail)'];
 
@@ -28,7 +28,9 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
     .data((r) => [
       r.target,
       r.throughput.toFixed(1),
-      ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((k) => `${r.latency[k].toFixed(1)} ms`),
+      ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((k) =>
+        (k === 'p999' || k === 'max') && !enoughSamples(k, r.latency.count) ? '–' : `${r.latency[k].toFixed(1)} ms`,
+      ),
       String(Object.values(r.errors).reduce((a, b) => a + b, 0)),
       `${(r.queueShare * 100).toFixed(0)}%`,
       ...hopNames.map((h) => (r.hops[h] ? `${r.hops[h]!.p50.toFixed(1)} ms` : '–')),
