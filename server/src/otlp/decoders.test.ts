@@ -251,4 +251,25 @@ describe('the two decoders agree on what the real OpenTelemetry serializers prod
       { numRuns: 300 },
     );
   });
+
+  it('both keep the instrumentation scope (name and version) the hop mapping reads, one object per scope', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    provider.getTracer('@opentelemetry/instrumentation-express', '0.71.1').startSpan('request handler - /items/:id').end();
+    provider.getTracer('@opentelemetry/instrumentation-express', '0.71.1').startSpan('middleware - query').end();
+    provider.getTracer('opentelemetry.instrumentation.flask').startSpan('GET /items/<int:item_id>').end();
+    const spans = exporter.getFinishedSpans();
+    for (const decoded of [
+      decodeExportRequestProtobuf(ProtobufTraceSerializer.serializeRequest(spans)!),
+      decodeExportRequestJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!)),
+    ]) {
+      const byName = new Map(decoded.map((s) => [s.name, s]));
+      expect(byName.get('request handler - /items/:id')!.scope).toEqual({
+        name: '@opentelemetry/instrumentation-express',
+        version: '0.71.1',
+      });
+      expect(byName.get('middleware - query')!.scope).toBe(byName.get('request handler - /items/:id')!.scope);
+      expect(byName.get('GET /items/<int:item_id>')!.scope).toEqual({ name: 'opentelemetry.instrumentation.flask' });
+    }
+  });
 });
