@@ -37,7 +37,8 @@ export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void
     const { target } = request.query as { target?: string };
     const snapshot = deps.stats();
     if (!target) return snapshot;
-    const one = snapshot.targets[target];
+    // Own keys only: "__proto__", "constructor" or "toString" name no target.
+    const one = Object.hasOwn(snapshot.targets, target) ? snapshot.targets[target] : undefined;
     if (!one) throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `No target "${target.slice(0, 64)}"`);
     return { ...snapshot, targets: { [target]: one } };
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '../errors';
+import { installBodyDeadline } from './body-deadline';
 import { installSecurityHeaders } from './security-headers';
 
 export interface GuardOptions {
@@ -23,6 +24,7 @@ const TOKEN_COOKIE = 'hopscope_token';
  */
 export function installGuard(app: FastifyInstance, options: GuardOptions): void {
   installSecurityHeaders(app);
+  installBodyDeadline(app);
   app.addHook('onRequest', async (request, reply) => {
     const allowed = allowedHosts(options);
     const host = String(request.headers.host ?? '').toLowerCase();

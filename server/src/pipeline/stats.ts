@@ -25,7 +25,8 @@ export function computeStats(
     }
     if (trace.start + (trace.duration ?? 0) >= since) window.addFinished(trace);
   }
-  const result: Record<string, TargetStats> = {};
+  // Target names come from spans: "__proto__" must be a key like any other, not the object's prototype.
+  const result = Object.create(null) as Record<string, TargetStats>;
   for (const [target, window] of windows) result[target] = window.result(store.totals.get(target) ?? { requests: 0, errors: 0 });
   return {
     at: nowMs,

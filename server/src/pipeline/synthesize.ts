@@ -13,7 +13,9 @@ export function synthesizeFromServerTiming(server: Hop, header: AttrValue | unde
   if (typeof header !== 'string') return [];
   const durations = new Map<HopName, number>();
   for (const entry of parseServerTiming(header)) {
-    const hop = ENTRY_TO_HOP[entry.name.toLowerCase()];
+    const name = entry.name.toLowerCase();
+    // Own keys only: an entry named "constructor" is no hop.
+    const hop = Object.hasOwn(ENTRY_TO_HOP, name) ? ENTRY_TO_HOP[name] : undefined;
     if (hop && entry.duration !== undefined && !durations.has(hop)) durations.set(hop, entry.duration);
   }
   if (durations.size === 0) return [];

@@ -21,7 +21,10 @@ export function decodeOtlpJsonText(text: string, where: { line(n: number): strin
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '') continue;
-    spans.push(...decodeOne(() => decodeExportRequestJson(line), where.line(i + 1)));
+    append(
+      spans,
+      decodeOne(() => decodeExportRequestJson(line), where.line(i + 1)),
+    );
   }
   return spans;
 }
@@ -33,7 +36,10 @@ export function decodeOtlpJsonValues(values: readonly unknown[], where: (n: numb
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `${where(i)}: expected an ExportTraceServiceRequest object ({"resourceSpans":[…]})`);
     }
-    spans.push(...decodeOne(() => decodeExportRequestValue(value), where(i)));
+    append(
+      spans,
+      decodeOne(() => decodeExportRequestValue(value), where(i)),
+    );
   });
   return spans;
 }
@@ -44,6 +50,11 @@ export async function readRecordingFile(file: string, known: readonly TargetInfo
   const name = basename(file);
   const spans = decodeOtlpJsonText(text, { line: (n) => `${name} line ${n}`, element: (n) => `${name} element ${n}` });
   return buildRecording(spans, name, known);
+}
+
+/** `push(...more)` passes every element as an argument and throws RangeError past ~125k of them: one element can hold more spans. */
+function append<T>(list: T[], more: readonly T[]): void {
+  for (const item of more) list.push(item);
 }
 
 function decodeOne(decode: () => SpanRecord[], where: string): SpanRecord[] {
