@@ -4,6 +4,8 @@ export interface WrkResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** The slowest request of the run (wrk's Thread Stats "Latency … Max"). */
+  maxMs: number;
   errors: number;
 }
 
@@ -27,12 +29,17 @@ export function parseWrk(output: string): WrkResult {
   const latency = (label: string) => {
     const match = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(output);
     if (!match) return NaN;
-    const value = Number(match[1]);
-    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+    return toMs(Number(match[1]), match[2]!);
   };
+  const stats = /^\s*Latency\s+([\d.]+(?:us|ms|s))\s+([\d.]+(?:us|ms|s))\s+([\d.]+)(us|ms|s)/m.exec(output);
+  const maxMs = stats ? toMs(Number(stats[3]), stats[4]!) : NaN;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   const errors = (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0);
-  return { requestsPerSecond: rps ? Number(rps[1]) : NaN, p50Ms: latency('50%'), p99Ms: latency('99%'), errors };
+  return { requestsPerSecond: rps ? Number(rps[1]) : NaN, p50Ms: latency('50%'), p99Ms: latency('99%'), maxMs, errors };
+}
+
+function toMs(value: number, unit: string): number {
+  return unit === 'us' ? value / 1000 : unit === 's' ? value * 1000 : value;
 }
