@@ -36,6 +36,19 @@ export const ATTR_HOPSCOPE_SERVER_TIMING = 'hopscope.server_timing';
  * the wait for a free worker as the app measured it (on the app's gateway span).
  */
 export const ATTR_HOPSCOPE_QUEUE_MS = 'hopscope.queue_ms';
+/**
+ * Milliseconds a hop's own code held the event loop (hopscope_asgi): the steps of its coroutine
+ * that ran 10 ms or more without awaiting, summed. On an `async def` view, and on the gateway
+ * for the whole request (middleware and serialization included).
+ */
+export const ATTR_HOPSCOPE_LOOP_BLOCKED_MS = 'hopscope.loop_blocked_ms';
+/** Milliseconds of event-loop lag a request sat through while other code held the loop (on the gateway span). */
+export const ATTR_HOPSCOPE_LOOP_WAIT_MS = 'hopscope.loop_wait_ms';
+/** Where the view ran: `event_loop` (an `async def`) or `thread_pool` (a `def` Starlette runs on a worker thread). */
+export const ATTR_HOPSCOPE_EXECUTOR = 'hopscope.executor';
+/** The thread that ran the view (OpenTelemetry's general attributes). */
+export const ATTR_THREAD_ID = 'thread.id';
+export const ATTR_THREAD_NAME = 'thread.name';
 
 /** The event name OpenTelemetry uses for recorded exceptions. */
 export const EVENT_EXCEPTION = 'exception';
