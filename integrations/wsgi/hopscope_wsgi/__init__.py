@@ -2,6 +2,7 @@
 
     import hopscope_wsgi
     hopscope_wsgi.instrument(app)          # a Flask app: gateway, route, view, response
+    application = hopscope_wsgi.instrument(get_wsgi_application())   # Django (wsgi.py): the same
     app = hopscope_wsgi.HopscopeMiddleware(wsgi_app)   # any WSGI app: gateway, response
 
 Spans go as OTLP/HTTP JSON to $OTEL_EXPORTER_OTLP_ENDPOINT (default
@@ -11,6 +12,8 @@ to rely on the Server-Timing header alone. OTEL_SERVICE_NAME,
 OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS are honoured, and
 OTEL_SDK_DISABLED=true turns the middleware into a pass-through.
 """
+import sys
+
 from ._config import sdk_disabled
 from ._exporter import Exporter
 from ._middleware import HopscopeMiddleware as _Middleware
@@ -28,7 +31,8 @@ def HopscopeMiddleware(app, service_name="wsgi-app"):
 
 
 def instrument(app, service_name=None):
-    """Instruments a Flask app in place (or wraps a plain WSGI callable) and returns it."""
+    """Instruments a Flask app in place and returns it; returns Django's WSGI handler or any other
+    WSGI callable wrapped (use what it returns)."""
     if hasattr(app, "wsgi_app") and hasattr(app, "dispatch_request"):
         if sdk_disabled():
             return app
@@ -37,7 +41,19 @@ def instrument(app, service_name=None):
         instrument_flask(app)
         app.wsgi_app = HopscopeMiddleware(app.wsgi_app, service_name or app.import_name)
         return app
+    if _is_django_handler(app):
+        if sdk_disabled():
+            return app
+        from ._django import instrument_django
+
+        instrument_django()
+        return HopscopeMiddleware(app, service_name or "django-app")
     return HopscopeMiddleware(app, service_name or "wsgi-app")
+
+
+def _is_django_handler(app):
+    handlers = sys.modules.get("django.core.handlers.wsgi")
+    return handlers is not None and isinstance(app, handlers.WSGIHandler)
 
 
 def stats():

@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 from . import _config, _uwsgi
-from ._otlp_json import export_request
+from ._otlp_json import SCOPE, export_request
 
 MAX_QUEUE = 2048
 BATCH = 256
@@ -33,8 +33,12 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Exporter:
-    def __init__(self, service_name):
+    """`scope` names the instrumentation in the export (hopscope_wsgi, hopscope_asgi): the hub tells
+    a WSGI app from an ASGI one by it."""
+
+    def __init__(self, service_name, scope=SCOPE):
         self.service_name = service_name
+        self.scope = scope
         self.dropped = 0
         self.exported = 0
         self._last_warning = 0.0
@@ -131,7 +135,7 @@ class Exporter:
 
     def _send(self, batch, timeout=TIMEOUT_SECONDS):
         try:
-            body = json.dumps(export_request(_config.resource(self.service_name), batch)).encode("utf-8")
+            body = json.dumps(export_request(_config.resource(self.service_name), batch, self.scope)).encode("utf-8")
             headers = _config.headers()
             headers["Content-Type"] = "application/json"
             request = urllib.request.Request(_config.endpoint(), data=body, method="POST", headers=headers)
@@ -151,5 +155,5 @@ class Exporter:
         if now - self._last_warning < 5:
             return
         self._last_warning = now
-        sys.stderr.write("hopscope_wsgi[%d]: cannot export spans to %s (%s); %d spans dropped so far\n" % (os.getpid(), _config.endpoint(), exc, self.dropped))
+        sys.stderr.write("%s[%d]: cannot export spans to %s (%s); %d spans dropped so far\n" % (self.scope, os.getpid(), _config.endpoint(), exc, self.dropped))
         sys.stderr.flush()

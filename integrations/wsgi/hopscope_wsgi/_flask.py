@@ -1,6 +1,6 @@
 """Flask: the route hop (URL matching) and the view hop (the view function)."""
 from ._middleware import CURRENT
-from ._spans import ROUTE, is_http_answer
+from ._spans import is_http_answer
 
 _patched = False
 
@@ -63,9 +63,7 @@ def _patch_url_matching():
             hops.route.end()
             rule = getattr(self.request, "url_rule", None)
             if rule is not None:
-                hops.route.attributes[ROUTE] = rule.rule
-                hops.gateway.attributes[ROUTE] = rule.rule
-                hops.gateway.name = "%s %s" % (hops.gateway.attributes.get("http.request.method", "GET"), rule.rule)
+                hops.routed(rule.rule)
 
     RequestContext.match_request = match_request
     _patched = True

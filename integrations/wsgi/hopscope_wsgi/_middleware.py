@@ -1,9 +1,8 @@
 """The WSGI side: gateway and response hops for any WSGI app."""
 import contextvars
-import time
 
 from ._config import sdk_disabled
-from ._spans import ERROR_TYPE, STATUS, RequestHops, is_http_answer
+from ._spans import STATUS, RequestHops
 
 CURRENT = contextvars.ContextVar("hopscope_request", default=None)
 
@@ -23,7 +22,7 @@ class HopscopeMiddleware:
         if self.disabled:
             return self.app(environ, start_response)
         try:
-            hops = RequestHops(environ)
+            hops = RequestHops.from_environ(environ)
         except Exception:  # telemetry never breaks a request
             return self.app(environ, start_response)
         token = CURRENT.set(hops)
@@ -44,28 +43,17 @@ class HopscopeMiddleware:
         except BaseException as exc:
             CURRENT.reset(token)
             try:
-                if not is_http_answer(exc):
-                    hops.gateway.record_exception(exc)
-            finally:
-                self._finish(hops)
+                hops.record_escaped(exc)
+            except Exception:  # the app's own exception is what goes on
+                pass
+            self._finish(hops)
             raise
         CURRENT.reset(token)
         return _ClosingIterable(result, lambda: self._finish(hops))
 
     def _finish(self, hops):
         try:
-            now = time.time_ns()
-            status = hops.gateway.attributes.get(STATUS)
-            if isinstance(status, int) and status >= 500 and not hops.gateway.error:
-                # A 5xx is the server's failure (HTTP semantic conventions): error.type names the view's exception if one was raised.
-                failed = hops.view if hops.view is not None and hops.view.error else None
-                hops.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
-            if hops.response is None and hops.view is not None:
-                hops.response = hops.child("response", "response", start_ns=hops.view.end_ns)
-            if hops.response is not None:
-                hops.response.end(now)
-            hops.gateway.end(now)
-            self.exporter.enqueue(hops.spans())
+            self.exporter.enqueue(hops.finish())
         except Exception:  # telemetry never throws into the request path, nor hides the app's own exception
             pass
 

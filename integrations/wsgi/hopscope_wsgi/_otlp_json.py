@@ -7,12 +7,12 @@ STATUS_UNSET = 0
 STATUS_ERROR = 2
 
 
-def export_request(resource, spans):
+def export_request(resource, spans, scope=SCOPE):
     return {
         "resourceSpans": [
             {
                 "resource": {"attributes": key_values(resource)},
-                "scopeSpans": [{"scope": {"name": SCOPE}, "spans": [span_json(s) for s in spans]}],
+                "scopeSpans": [{"scope": {"name": scope}, "spans": [span_json(s) for s in spans]}],
             }
         ]
     }

@@ -21,16 +21,42 @@ EXCEPTION_STACKTRACE = "exception.stacktrace"
 SERVICE_NAME = "service.name"
 PROCESS_PID = "process.pid"
 EVENT_EXCEPTION = "exception"
+# The event loop (hopscope_asgi): how long a hop's own code held the loop, how long a request waited
+# for a loop someone else held, and where a view ran (the loop's thread or a worker thread).
+LOOP_BLOCKED_MS = "hopscope.loop_blocked_ms"
+LOOP_WAIT_MS = "hopscope.loop_wait_ms"
+EXECUTOR = "hopscope.executor"
+THREAD_ID = "thread.id"
+THREAD_NAME = "thread.name"
 
 # Every key this package writes on a span, an event or the resource; a key missing here fails the tests.
-ATTRIBUTE_KEYS = (HOP, WORKER, QUEUE_MS, METHOD, PATH, ROUTE, STATUS, ERROR_TYPE, EXCEPTION_TYPE, EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, SERVICE_NAME, PROCESS_PID)
+ATTRIBUTE_KEYS = (
+    HOP,
+    WORKER,
+    QUEUE_MS,
+    METHOD,
+    PATH,
+    ROUTE,
+    STATUS,
+    ERROR_TYPE,
+    EXCEPTION_TYPE,
+    EXCEPTION_MESSAGE,
+    EXCEPTION_STACKTRACE,
+    SERVICE_NAME,
+    PROCESS_PID,
+    LOOP_BLOCKED_MS,
+    LOOP_WAIT_MS,
+    EXECUTOR,
+    THREAD_ID,
+    THREAD_NAME,
+)
 
 KIND_INTERNAL = 1
 KIND_SERVER = 2
 
 
 class Span:
-    __slots__ = ("trace_id", "span_id", "parent_id", "name", "kind", "start_ns", "end_ns", "attributes", "events", "error")
+    __slots__ = ("trace_id", "span_id", "parent_id", "name", "kind", "start_ns", "end_ns", "attributes", "events", "error", "exception_id")
 
     def __init__(self, name, trace_id, parent_id, kind=KIND_INTERNAL, start_ns=None, hop=None):
         self.trace_id = trace_id
@@ -45,6 +71,8 @@ class Span:
             self.attributes[HOP] = hop
         self.events = []
         self.error = False
+        # Which exception record_exception recorded (its id: the object itself would keep its frames alive until export).
+        self.exception_id = None
 
     def end(self, end_ns=None):
         if self.end_ns is None:
@@ -62,6 +90,7 @@ class Span:
     def record_exception(self, exc):
         """An `exception` event (type, message, stack) and status ERROR, like the OTel SDKs' record_exception."""
         self.fail(type(exc).__qualname__)
+        self.exception_id = id(exc)
         self.events.append(
             {
                 "name": EVENT_EXCEPTION,
@@ -75,40 +104,89 @@ class Span:
         )
 
 
+# What frameworks raise to answer a client with a 4xx (NotFound, MethodNotAllowed, a routing
+# redirect, FastAPI's HTTPException(404), Django's Http404): an answer, not a failure, as the HTTP
+# semantic conventions leave a server span's status unset for 4xx. Looked up in sys.modules, so
+# that an app never imports a framework it does not use.
+_HTTP_EXCEPTIONS = (("werkzeug.exceptions", "HTTPException", "code"), ("starlette.exceptions", "HTTPException", "status_code"))
+# Django turns these into 404, 403 and 400 answers (django.core.handlers.exception).
+_DJANGO_ANSWERS = (("django.http", "Http404"), ("django.core.exceptions", "PermissionDenied"), ("django.core.exceptions", "SuspiciousOperation"), ("django.core.exceptions", "BadRequest"))
+
+
 def is_http_answer(exc):
-    """A werkzeug HTTPException below 500 (NotFound, MethodNotAllowed, a routing redirect) is how
-    Flask answers a client, not a failure: the HTTP semantic conventions leave a server span's
-    status unset for 4xx. Looked up in sys.modules so that plain WSGI apps never import werkzeug."""
-    exceptions = sys.modules.get("werkzeug.exceptions")
-    if exceptions is None or not isinstance(exc, exceptions.HTTPException):
-        return False
-    code = getattr(exc, "code", None)
-    return isinstance(code, int) and code < 500
+    """True for a framework's exception that stands for a 4xx answer (see above)."""
+    for module_name, class_name, code_attribute in _HTTP_EXCEPTIONS:
+        cls = getattr(sys.modules.get(module_name), class_name, None)
+        if cls is not None and isinstance(exc, cls):
+            code = getattr(exc, code_attribute, None)
+            return isinstance(code, int) and code < 500
+    for module_name, class_name in _DJANGO_ANSWERS:
+        cls = getattr(sys.modules.get(module_name), class_name, None)
+        if cls is not None and isinstance(exc, cls):
+            return True
+    return False
 
 
 class RequestHops:
     """The spans of one request inside the app, children of the proxy's CLIENT span."""
 
-    def __init__(self, environ):
-        joined = parse_traceparent(environ.get("HTTP_TRACEPARENT"))
-        request_start = parse_request_start(environ.get("HTTP_X_REQUEST_START"))
+    def __init__(self, method, path, traceparent=None, request_start=None):
+        joined = parse_traceparent(traceparent)
+        started = parse_request_start(request_start)
         trace_id, parent_id = joined if joined else (new_trace_id(), None)
-        method = environ.get("REQUEST_METHOD", "GET")
-        path = environ.get("PATH_INFO", "/") or "/"
         self.gateway = Span("%s %s" % (method, path), trace_id, parent_id, KIND_SERVER, hop="gateway")
         self.gateway.attributes[METHOD] = method
         self.gateway.attributes[PATH] = path
-        if request_start is not None:
-            self.gateway.attributes[QUEUE_MS] = max(0.0, (self.gateway.start_ns / 1e9 - request_start) * 1000)
+        if started is not None:
+            self.gateway.attributes[QUEUE_MS] = max(0.0, (self.gateway.start_ns / 1e9 - started) * 1000)
         self.route = None
         self.view = None
         self.response = None
+
+    @classmethod
+    def from_environ(cls, environ):
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "/") or "/"
+        return cls(method, path, environ.get("HTTP_TRACEPARENT"), environ.get("HTTP_X_REQUEST_START"))
+
+    def routed(self, route):
+        """The route matched: `http.route` on the route and gateway spans, and the gateway named after it."""
+        if self.route is not None:
+            self.route.attributes[ROUTE] = route
+        self.gateway.attributes[ROUTE] = route
+        self.gateway.name = "%s %s" % (self.gateway.attributes.get(METHOD, "GET"), route)
 
     def child(self, hop, name, start_ns=None):
         return Span(name, self.gateway.trace_id, self.gateway.span_id, start_ns=start_ns, hop=hop)
 
     def spans(self):
         return [s for s in (self.gateway, self.route, self.view, self.response) if s is not None]
+
+    def record_escaped(self, exc):
+        """An exception that left the app: recorded on the gateway, unless it is a 4xx answer, or the
+        view's own exception, recorded there already (the gateway then only says that it failed)."""
+        if is_http_answer(exc):
+            return
+        view = self.view
+        if view is not None and view.error and view.exception_id == id(exc):
+            self.gateway.fail(view.attributes[ERROR_TYPE])
+        else:
+            self.gateway.record_exception(exc)
+
+    def finish(self, now_ns=None):
+        """Ends every hop still open and returns the spans. A 5xx is the server's failure (HTTP
+        semantic conventions): `error.type` names the view's exception if one was raised."""
+        now = now_ns if now_ns is not None else time.time_ns()
+        status = self.gateway.attributes.get(STATUS)
+        if isinstance(status, int) and status >= 500 and not self.gateway.error:
+            failed = self.view if self.view is not None and self.view.error else None
+            self.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
+        if self.response is None and self.view is not None:
+            self.response = self.child("response", "response", start_ns=self.view.end_ns)
+        for span in (self.route, self.view, self.response, self.gateway):
+            if span is not None:
+                span.end(now)
+        return self.spans()
 
     def server_timing(self):
         """Durations known when the headers leave: lets a proxy-only setup see the app hops."""

@@ -1,5 +1,6 @@
 """What the test files share: a real OTLP/HTTP JSON receiver on 127.0.0.1, a WSGI
-caller, and a test case that gives every test a clean, restored os.environ."""
+caller and an ASGI one, and a test case that gives every test a clean, restored os.environ."""
+import asyncio
 import json
 import os
 import sys
@@ -22,6 +23,7 @@ class Receiver:
     def __init__(self, delay=0.0):
         self.spans = []
         self.resources = []
+        self.scopes = []
         self.headers = []
         self.posts = 0
         self._released = threading.Event()
@@ -37,6 +39,7 @@ class Receiver:
                 for rs in body["resourceSpans"]:
                     receiver.resources.append(attributes_of(rs["resource"]))
                     for ss in rs["scopeSpans"]:
+                        receiver.scopes.append(ss["scope"]["name"])
                         receiver.spans.extend(ss["spans"])
                 try:
                     self.send_response(200)
@@ -136,3 +139,63 @@ class CleanEnvironment(unittest.TestCase):
         self.addCleanup(receiver.close)
         os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.endpoint
         return receiver
+
+
+def asgi_scope(path="/", headers=None, method="GET", root_path=""):
+    path, _, query = path.partition("?")
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "root_path": root_path,
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()],
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+    }
+
+
+async def request_asgi(app, path="/", headers=None, method="GET"):
+    """One HTTP request through an ASGI app on the running loop, as a server would make it:
+    returns (status, headers as a dict of str, body, the exception the app raised or None)."""
+    sent = []
+    delivered = False
+
+    async def receive():
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects
+
+    async def send(message):
+        sent.append(message)
+
+    error = None
+    try:
+        await app(asgi_scope(path, headers, method), receive, send)
+    except Exception as exc:
+        error = exc
+    start = next((m for m in sent if m["type"] == "http.response.start"), None)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    if start is None:
+        return None, {}, body, error
+    return start["status"], {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])}, body, error
+
+
+def call_asgi(app, path="/", headers=None, method="GET"):
+    """request_asgi on a fresh event loop."""
+    return asyncio.run(request_asgi(app, path, headers, method))
+
+
+def by_hop(spans, trace_id=None):
+    """{hop: span} of one trace's spans (the last one of each hop)."""
+    return {hop_of(s): s for s in spans if trace_id is None or s["traceId"] == trace_id}
+
+
+def duration_ms(span):
+    return (int(span["endTimeUnixNano"]) - int(span["startTimeUnixNano"])) / 1e6

@@ -3,9 +3,14 @@ _spans.ATTRIBUTE_KEYS, which test/flask/semconv-keys.test.ts checks against
 shared/src/semconv.ts: a key written here but declared nowhere fails one or the other."""
 import unittest
 
-from support import CleanEnvironment, attributes_of, call, hello_app
+import asyncio
+import time
 
+from support import CleanEnvironment, attributes_of, call, hello_app, request_asgi
+
+import hopscope_asgi
 import hopscope_wsgi
+from hopscope_asgi import _views
 from hopscope_wsgi import _spans
 
 try:
@@ -24,6 +29,37 @@ class AttributeKeys(CleanEnvironment):
         for resource in receiver.resources:
             keys.update(resource)
         return keys
+
+    def asgi_requests(self):
+        """A view that blocks the event loop, a view on a thread, and a request waiting behind the first."""
+
+        async def blocking():
+            time.sleep(0.03)
+
+        def on_thread():
+            pass
+
+        async def app(scope, receive, send):
+            if scope["path"] == "/blocking":
+                await _views.traced_async(blocking, "blocking")()
+            elif scope["path"] == "/thread":
+                await asyncio.to_thread(_views.traced_sync(on_thread, "on_thread"))
+            else:
+                await asyncio.sleep(0.01)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        wrapped = hopscope_asgi.HopscopeASGIMiddleware(app, "keys")
+
+        async def main():
+            waiting = asyncio.ensure_future(request_asgi(wrapped, "/waiting"))
+            await asyncio.sleep(0.005)
+            await request_asgi(wrapped, "/blocking")
+            await request_asgi(wrapped, "/thread")
+            await waiting
+
+        asyncio.run(main())
+        return ["/waiting", "/blocking", "/thread"]
 
     def test_every_key_written_is_declared(self):
         receiver = self.receiver()
@@ -44,6 +80,7 @@ class AttributeKeys(CleanEnvironment):
             for path in ("/items/1", "/items/0", "/missing"):
                 client.get(path, headers={"X-Request-Start": "t=%d" % 1_700_000_000_000_000}).close()
                 paths.append(path)
+        paths += self.asgi_requests()
         for path in paths:
             self.assertIsNotNone(receiver.wait_for_path(path), path)
         written = self.keys_written(receiver)

@@ -62,15 +62,18 @@ class Packaging(unittest.TestCase):
         self.assertIn("License :: OSI Approved :: MIT License", metadata.get_all("Classifier"))
         self.assertIsNone(metadata.get_all("Requires-Dist"))  # standard library only
         self.assertTrue(any(n.endswith("LICENSE") for n in names), names)
-        for module in ("__init__", "_exporter", "_flask", "_ids", "_middleware", "_spans"):
+        for module in ("__init__", "_exporter", "_flask", "_django", "_ids", "_middleware", "_spans"):
             self.assertIn("hopscope_wsgi/%s.py" % module, names)
+        for module in ("__init__", "_middleware", "_loop", "_starlette", "_views"):
+            self.assertIn("hopscope_asgi/%s.py" % module, names)
         self.assertFalse([n for n in names if n.startswith("tests/")])
 
     def test_the_installed_package_imports_and_traces_from_a_fresh_directory(self):
         script = (
             "import sys, importlib.metadata as m\n"
-            "import hopscope_wsgi\n"
+            "import hopscope_wsgi, hopscope_asgi\n"
             "assert hopscope_wsgi.__file__.startswith(sys.argv[1]), hopscope_wsgi.__file__\n"
+            "assert hopscope_asgi.__file__.startswith(sys.argv[1]), hopscope_asgi.__file__\n"
             "app = hopscope_wsgi.HopscopeMiddleware(lambda e, s: s('200 OK', []) or [b'ok'], 'installed')\n"
             "headers = []\n"
             "body = b''.join(app({'REQUEST_METHOD': 'GET', 'PATH_INFO': '/'}, lambda status, h, exc=None: headers.extend(h)))\n"
