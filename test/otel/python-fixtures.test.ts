@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StackKind, Trace } from '@hopscope/shared';
 import { createHub, type Hub } from '@hopscope/server';
-import { getJson, request } from '../support/http';
+import { getJson } from '../support/http';
 
 /**
  * What the official OpenTelemetry Python SDK sends for Flask, Django,
@@ -59,12 +59,12 @@ afterEach(async () => {
 async function post(hub: Hub, file: string): Promise<string> {
   const json = file.endsWith('.json');
   const body = readFileSync(FIXTURES + file);
-  const res = await request(`${hub.url}/v1/traces`, {
+  const res = await fetch(`${hub.url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf' },
     body,
   });
-  expect(res.status, res.body).toBe(200);
+  expect(res.status, await res.text()).toBe(200);
   const text = readFileSync(FIXTURES + file.replace(/\.bin$/, '.json'), 'utf8');
   return (JSON.parse(text) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> }).resourceSpans[0]!
     .scopeSpans[0]!.spans[0]!.traceId;

@@ -6,7 +6,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createHub, type Hub } from '@hopscope/server';
 import { parseLiveMessage, type LiveMessage, type Trace } from '@hopscope/shared';
-import { getJson, request } from '../support/http';
+import { getJson } from '../support/http';
 
 /**
  * The span tree in the API: every span of a trace on `GET /api/traces/:id`
@@ -37,10 +37,10 @@ function sdkTrace(path: string, children: number) {
 }
 
 async function post(spans: ReturnType<typeof sdkTrace>) {
-  const res = await request(`${hub.url}/v1/traces`, {
+  const res = await fetch(`${hub.url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf' },
-    body: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
+    body: ProtobufTraceSerializer.serializeRequest(spans)! as BodyInit,
   });
   expect(res.status).toBe(200);
 }
