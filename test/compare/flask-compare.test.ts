@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  missingPythonPrerequisites,
-  otlpBase,
-  startFlaskDevServer,
-  startGunicorn,
-  startHopscope,
-  type PythonServer,
-  type RunningHopscope,
-} from '@hopscope/cli';
+import { otlpBase, startFlaskDevServer, startGunicorn, startHopscope, type PythonServer, type RunningHopscope } from '@hopscope/cli';
 import type { CompareRun } from '@hopscope/shared';
 import { runHopscope } from '../support/bin';
+import { FLASK, GUNICORN_BIN, requirePrerequisites } from '../support/prerequisites';
 
-const missing = missingPythonPrerequisites();
+const python = requirePrerequisites([FLASK, GUNICORN_BIN]);
 let stack: RunningHopscope;
 const servers: PythonServer[] = [];
 
 beforeAll(async () => {
-  if (missing.length > 0) return;
+  if (!python.ok) return;
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   const otlpEndpoint = otlpBase(stack.otlpUrl);
   servers.push(
@@ -58,7 +51,7 @@ async function compare(path: string, concurrency: number): Promise<CompareRun> {
   return JSON.parse(run.stdout) as CompareRun;
 }
 
-describe.skipIf(missing.length > 0)('a real compare of the example Flask app: dev server versus gunicorn -w 4', () => {
+describe.skipIf(!python.ok)(`a real compare of the example Flask app: dev server versus gunicorn -w 4${python.note}`, () => {
   it('CPU-bound: gunicorn wins (the GIL keeps the threaded dev server on one core)', async () => {
     const report = await compare('/cpu?ms=20', 8);
     const [dev, gunicorn] = report.results;

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { missingPythonPrerequisites, otlpBase, startGunicorn, startHopscope, type PythonServer, type RunningHopscope } from '@hopscope/cli';
+import { otlpBase, startGunicorn, startHopscope, type PythonServer, type RunningHopscope } from '@hopscope/cli';
 import type { Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
+import { FLASK, GUNICORN_BIN, requirePrerequisites } from '../support/prerequisites';
 
-// Real Gunicorn faults behind the proxy (CI installs gunicorn; elsewhere skipped with the reason).
-const missing = missingPythonPrerequisites();
+// Real Gunicorn faults behind the proxy (CI installs gunicorn and fails without it; elsewhere skipped with the reason).
+const python = requirePrerequisites([FLASK, GUNICORN_BIN]);
 let stack: RunningHopscope;
 let gunicorn: PythonServer;
 let proxy: string;
 
 beforeAll(async () => {
-  if (missing.length > 0) return;
+  if (!python.ok) return;
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   // A 2 s worker timeout instead of 30 s, so the test sees WORKER TIMEOUT quickly.
   gunicorn = await startGunicorn({
@@ -38,7 +39,7 @@ async function proxyTrace(path: string): Promise<Trace> {
   );
 }
 
-describe.skipIf(missing.length > 0)('Gunicorn faults through the proxy', () => {
+describe.skipIf(!python.ok)(`Gunicorn faults through the proxy${python.note}`, () => {
   it("a stuck worker killed by Gunicorn's WORKER TIMEOUT → 502 upstream_reset_before_response, and the next request succeeds", async () => {
     const res = await request(`${proxy}/slow?ms=10000`);
     expect(res.status).toBe(502);

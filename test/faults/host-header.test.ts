@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProxy, type ProxyConfig } from '@hopscope/proxy';
-import { missingPythonPrerequisites, PYTHON } from '@hopscope/cli';
+import { PYTHON } from '@hopscope/cli';
 import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
 import { closedPort, startUpstream } from '../support/upstream';
 import { rawExchange } from '../support/raw-client';
+import { FLASK, requirePrerequisites } from '../support/prerequisites';
 
 // The Host reaching the app is predictable, and a DNS-rebinding page's Host is never turned into a local one.
 const cleanups: Array<() => Promise<void>> = [];
@@ -88,7 +89,10 @@ def host():
 app.run(host="127.0.0.1", port=int(sys.argv[1]))
 `;
 
-describe.skipIf(missingPythonPrerequisites().length > 0)('behind the real Werkzeug dev server', () => {
+// Werkzeug is Flask's: this needs python3-flask only, not Gunicorn.
+const flask = requirePrerequisites([FLASK]);
+
+describe.skipIf(!flask.ok)(`behind the real Werkzeug dev server${flask.note}`, () => {
   it('the app sees its own 127.0.0.1:port for local names, and never sees attacker.example', async () => {
     const port = await closedPort();
     const child = spawn(PYTHON, ['-c', APP, String(port)], { stdio: 'ignore' });

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  missingPythonPrerequisites,
-  startFlaskDevServer,
-  startGunicorn,
-  startHopscope,
-  otlpBase,
-  type PythonServer,
-  type RunningHopscope,
-} from '@hopscope/cli';
+import { startFlaskDevServer, startGunicorn, startHopscope, otlpBase, type PythonServer, type RunningHopscope } from '@hopscope/cli';
 import type { Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { closedPort } from '../support/upstream';
+import { FLASK, GUNICORN_BIN, requirePrerequisites } from '../support/prerequisites';
 
-// CI installs python3-flask and gunicorn (.ci/run); elsewhere these tests say why they are skipped.
-const missing = missingPythonPrerequisites();
+// CI installs python3-flask and gunicorn (.ci/run) and fails without them; elsewhere these tests say why they are skipped.
+const python = requirePrerequisites([FLASK, GUNICORN_BIN]);
 const APP_HOPS = ['proxy', 'server', 'queue', 'gateway', 'route', 'view', 'response'];
 
 let stack: RunningHopscope;
@@ -21,7 +14,7 @@ const servers: PythonServer[] = [];
 const proxy: Record<string, string> = {};
 
 beforeAll(async () => {
-  if (missing.length > 0) return;
+  if (!python.ok) return;
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   const otlpEndpoint = otlpBase(stack.otlpUrl);
   const [dev, gunicorn, preload, timingOnly] = await Promise.all([
@@ -60,7 +53,7 @@ async function traceOf(
   );
 }
 
-describe.skipIf(missing.length > 0)(`real Flask and Gunicorn${missing.length ? ` (skipped: missing ${missing.join(', ')})` : ''}`, () => {
+describe.skipIf(!python.ok)(`real Flask and Gunicorn${python.note}`, () => {
   for (const target of ['flask-dev', 'gunicorn', 'preload']) {
     it(`${target}: the hello app answers through the proxy and /items/<int:item_id> is traced hop by hop`, async () => {
       const hello = await request(`${proxy[target]}/`);
