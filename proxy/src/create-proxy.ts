@@ -3,14 +3,18 @@ import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 import type { SpanSink } from '@hopscope/shared';
+import { DEFAULT_BODY_TIMEOUTS, type BodyTimeouts } from './body-timeout';
 import { failureBody, proxyFailure } from './errors';
 import { captureList } from './capture-headers';
 import { forwardRequest } from './forward';
 import type { ForwardConfig } from './forward-config';
 import { hostPolicy } from './host-check';
+import { ProxyIncomingMessage } from './incoming';
 import { handleUpgrade } from './upgrade';
 import { recordOverload } from './overload';
 import { refusalFor, refusalText, sendRefusal } from './refusals';
+import { answerServerWideOptions, FORWARDED_METHODS, isServerWideOptions } from './server-options';
+import { dispatchOnFreshConnection, trackedConnector } from './upstream-connections';
 
 export interface ProxyConfig {
   /** The target's name, as given to `--target NAME=URL`. */
@@ -43,6 +47,12 @@ export interface ProxyConfig {
    * captured by default; credentials never are, even when listed.
    */
   captureHeaders?: string[];
+  /**
+   * How long a client's request body may stall, and how slowly it may
+   * trickle, before the proxy answers 408 and cancels the upstream request.
+   * Defaults: 60 s idle; 20 s plus 1 s per 500 bytes received.
+   */
+  requestBodyTimeouts?: Partial<BodyTimeouts>;
 }
 
 export interface ProxyHandle {
@@ -60,20 +70,22 @@ export interface ProxyHandle {
 export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   const upstream = new URL(config.upstream);
   if (upstream.protocol !== 'http:') throw new TypeError(`upstream must be an http:// URL, not ${config.upstream}`);
-  const pool = new Pool(upstream.origin, {
-    connections: 256,
+  const connectionOptions = {
     headersTimeout: config.upstreamHeaderTimeoutMs ?? 60_000,
     // No body timeout: Server-Sent Events and long downloads must not be cut.
     bodyTimeout: 0,
-  });
+  };
+  const pool = new Pool(upstream.origin, { ...connectionOptions, connections: 256, connect: trackedConnector() });
   const forwardConfig: ForwardConfig = {
     target: config.target,
     upstream,
     basePath: upstream.pathname.replace(/\/$/, ''),
     pool,
+    dispatchFresh: (request, handler) => dispatchOnFreshConnection(upstream.origin, connectionOptions, request, handler),
     sink: config.sink,
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
     upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
+    bodyTimeouts: { ...DEFAULT_BODY_TIMEOUTS, ...config.requestBodyTimeouts },
     captureHeaders: captureList(config.captureHeaders),
   };
   const host = config.host ?? '127.0.0.1';
@@ -88,7 +100,12 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     requestTimeout: 0,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 65_535 },
+    // Only WebSocket handshakes become upgrades; other requests that carry Upgrade keep their bodies (R8).
+    http: { IncomingMessage: ProxyIncomingMessage },
   });
+  // Node keeps the first 1000 header lines of a request and silently drops the rest from req.headers, Content-Length,
+  // Transfer-Encoding and Connection included; the 16 KiB header size limit already bounds how many there can be.
+  app.server.maxHeadersCount = 0;
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(req, forwardConfig.via, hosts);
     if (refusal) {
@@ -96,6 +113,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
       if (refusal === 'HOPSCOPE_PROXY_OVERLOADED') recordOverload(req, forwardConfig);
       return;
     }
+    if (isServerWideOptions(req)) return answerServerWideOptions(req, res, forwardConfig);
     inFlight++;
     res.once('close', () => inFlight--);
     forwardRequest(req, res, forwardConfig);
@@ -125,9 +143,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   });
   // CONNECT never reaches the router: refuse it here (never an open proxy).
   app.server.on('connect', (_req, socket) => {
-    socket.end(
-      'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-    );
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: ${FORWARDED_METHODS}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   await app.listen({ host, port: config.port ?? 0 });

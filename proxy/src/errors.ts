@@ -70,6 +70,11 @@ export const PROXY_FAILURES = {
     message:
       'The Host header names neither this machine nor an allowed host (DNS rebinding?). Use localhost or 127.0.0.1, or add the name to allowedHosts.',
   },
+  HOPSCOPE_PROXY_REQUEST_BODY_TIMEOUT: {
+    status: 408,
+    errorType: 'request_body_timeout',
+    message: 'The request body stopped arriving, or arrived too slowly; the request was cancelled. Send the body without long pauses.',
+  },
   HOPSCOPE_PROXY_LOOP: {
     status: 508,
     errorType: 'request_rejected_framing',
@@ -83,10 +88,14 @@ export function proxyFailure(code: ProxyFailureCode): ProxyFailure {
   return { code, ...PROXY_FAILURES[code] };
 }
 
-/** Maps a socket error from the upstream request to a failure (before any response arrived). */
+/**
+ * Maps an error from the upstream request (before any response arrived) to a
+ * failure. An answer the parser rejects is the app's invalid answer, not a
+ * reset: undici reports llhttp's verdicts as HTTPParserError without a code,
+ * node:http as HPE_* codes.
+ */
 export function failureFromUpstreamError(error: NodeJS.ErrnoException): ProxyFailure {
-  // undici's HTTPParserError carries no code for some violations (an invalid status code): its name is enough.
-  if (error.name === 'HTTPParserError') return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID');
+  if (isInvalidAnswer(error)) return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID');
   switch (error.code) {
     case 'ECONNREFUSED':
     case 'EHOSTUNREACH':
@@ -97,21 +106,32 @@ export function failureFromUpstreamError(error: NodeJS.ErrnoException): ProxyFai
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
       return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_TIMEOUT');
-    case 'HPE_INVALID_STATUS':
-    case 'UND_ERR_INVALID_ARG':
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-    case 'HPE_INVALID_CONSTANT':
-    case 'HPE_INVALID_HEADER_TOKEN':
-    case 'HPE_INVALID_CONTENT_LENGTH':
-    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-    case 'HPE_INVALID_TRANSFER_ENCODING':
-    case 'HPE_INVALID_CHUNK_SIZE':
-    case 'HPE_CR_EXPECTED':
-    case 'HPE_LF_EXPECTED':
-      return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID');
     default:
       return proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET');
   }
+}
+
+/** The error a node:http request fails with when the app answers 101 although no upgrade was asked for. */
+export const UNASKED_UPGRADE = 'ERR_UPGRADE_NOT_ASKED_FOR';
+
+const INVALID_CODES = new Set([
+  UNASKED_UPGRADE,
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  // A header block larger than the parser accepts (undici and node:http).
+  'UND_ERR_HEADERS_OVERFLOW',
+  'HPE_HEADER_OVERFLOW',
+]);
+
+/** undici's messages for a 101 the request did not ask for, and for a 1xx it cannot read past. */
+const INVALID_SOCKET_MESSAGES = new Set(['bad upgrade', 'bad response']);
+
+function isInvalidAnswer(error: NodeJS.ErrnoException): boolean {
+  const code = error.code ?? '';
+  if (error.name === 'HTTPParserError' || INVALID_CODES.has(code)) return true;
+  // node:http's parser; an EOF in the middle of a message is the app going away, not a malformed answer.
+  if (code.startsWith('HPE_')) return code !== 'HPE_INVALID_EOF_STATE';
+  return code === 'UND_ERR_SOCKET' && INVALID_SOCKET_MESSAGES.has(error.message);
 }
 
 /** The body a client sees for a failure: the code and the advice, nothing internal. */

@@ -35,3 +35,9 @@ export function startExchange(req: IncomingMessage, config: ForwardConfig): Exch
   });
   return { serverSpan, clientSpan, headers };
 }
+
+/** A resend is its own CLIENT span: the app joins the trace under it and measures its queue time from it. */
+export function stampAttempt(headers: OutgoingHttpHeaders, clientSpan: SpanRecord): void {
+  headers.traceparent = formatTraceparent(clientSpan.traceId, clientSpan.spanId);
+  headers['x-request-start'] = `t=${Math.round(clientSpan.startMs * 1000)}`;
+}

@@ -1,5 +1,6 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { UNASKED_UPGRADE } from './errors';
 
 /**
  * How long to wait for the upstream's 100 or final answer before sending the
@@ -21,6 +22,8 @@ export interface ContinueRequest {
   method: string;
   headers: OutgoingHttpHeaders;
   headerTimeoutMs: number;
+  /** Called when the client's body starts to flow (after a 100, the app's or the proxy's own). */
+  onBodySent(): void;
 }
 
 /**
@@ -47,6 +50,8 @@ export function dispatchExpectingContinue(
     agent: false,
     timeout: request.headerTimeoutMs,
   });
+  // Node keeps the first 1000 header lines by default and drops the rest silently; the 16 KiB size limit still bounds them.
+  upstreamReq.maxHeadersCount = 0;
   let response: IncomingMessage | undefined;
   let reason: Error | null = null;
   let bodySent = false;
@@ -72,6 +77,7 @@ export function dispatchExpectingContinue(
     if (bodySent || response || reason) return;
     bodySent = true;
     res.writeContinue();
+    request.onBodySent();
     req.pipe(upstreamReq);
   };
   const fallback = setTimeout(sendBody, CONTINUE_WAIT_MS);
@@ -83,8 +89,16 @@ export function dispatchExpectingContinue(
   };
 
   upstreamReq.on('continue', sendBody);
+  // Other 1xx (102, 103, …) go to the handler like undici's do; the first 100 is the 'continue' above.
+  upstreamReq.on('information', (info) => {
+    if (info.statusCode !== 100) handler.onResponseStart?.(controller, info.statusCode, fieldsOf(info.rawHeaders), info.statusMessage);
+  });
   upstreamReq.on('timeout', () => upstreamReq.destroy(Object.assign(new Error('timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' })));
   upstreamReq.on('error', fail);
+  upstreamReq.on('upgrade', (_res, socket) => {
+    socket.destroy();
+    fail(Object.assign(new Error('101 Switching Protocols to a request that asked for no upgrade'), { code: UNASKED_UPGRADE }));
+  });
   upstreamReq.on('response', (upstreamRes) => {
     clearTimeout(fallback);
     response = upstreamRes;
@@ -92,7 +106,7 @@ export function dispatchExpectingContinue(
     upstreamReq.setTimeout(0);
     // R13: answered before the client's body was read, so that connection cannot carry another request.
     if (!bodySent) res.shouldKeepAlive = false;
-    handler.onResponseStart?.(controller, upstreamRes.statusCode ?? 502, upstreamRes.headers, upstreamRes.statusMessage);
+    handler.onResponseStart?.(controller, upstreamRes.statusCode ?? 0, fieldsOf(upstreamRes.rawHeaders), upstreamRes.statusMessage);
     upstreamRes.on('data', (chunk: Buffer) => handler.onResponseData?.(controller, chunk));
     upstreamRes.on('error', fail);
     upstreamRes.on('close', () => {
@@ -105,4 +119,23 @@ export function dispatchExpectingContinue(
     });
   });
   handler.onRequestStart?.(controller, {});
+}
+
+/**
+ * Header fields as undici hands them over: lower-case names, repeated fields
+ * as arrays in order (R4). node:http's `headers` would drop repeats of some
+ * fields (Content-Type, Location, …) and join others.
+ */
+function fieldsOf(rawHeaders: string[]): IncomingHttpHeaders {
+  // No prototype: a field named __proto__ is just a field.
+  const fields: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    const seen = fields[name];
+    if (seen === undefined) fields[name] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else fields[name] = [seen, value];
+  }
+  return fields;
 }

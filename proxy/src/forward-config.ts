@@ -1,5 +1,6 @@
-import type { Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { SpanSink } from '@hopscope/shared';
+import type { BodyTimeouts } from './body-timeout';
 
 /** What forwarding one request needs: one per proxy listener, shared by plain requests and upgrades. */
 export interface ForwardConfig {
@@ -9,10 +10,14 @@ export interface ForwardConfig {
   basePath: string;
   /** Keep-alive connections to the upstream; never retries on its own. */
   pool: Pool;
+  /** Sends a request on a new connection of its own: for the one resend resend.ts allows. */
+  dispatchFresh(request: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void;
   sink: SpanSink;
   via: string;
   /** How long to wait for response headers on connections made outside the pool (upgrades, Expect: 100-continue). */
   upstreamHeaderTimeoutMs: number;
+  /** How a client's request body may stall or trickle before the proxy gives up on it (body-timeout.ts). */
+  bodyTimeouts: BodyTimeouts;
   /** Lower-case header names recorded on the proxy span (capture-headers.ts; never credentials). */
   captureHeaders: readonly string[];
 }

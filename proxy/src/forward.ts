@@ -1,21 +1,26 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { formatServerTiming, parseServerTiming, type SpanRecord } from '@hopscope/shared';
-import { nowMs } from './clock';
-import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
-import { startExchange } from './exchange-start';
-import type { ForwardConfig } from './forward-config';
+import { ATTR_HTTP_REQUEST_RESEND_COUNT, type SpanRecord } from '@hopscope/shared';
+import { watchRequestBody } from './body-timeout';
 import { captureResponseHeaders } from './capture-headers';
+import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
+import { stampAttempt, startExchange } from './exchange-start';
 import { dispatchExpectingContinue, expectsContinue } from './expect-continue';
-import { clientResponseHeaders } from './headers';
+import type { ForwardConfig } from './forward-config';
+import { askedForUpgrade } from './incoming';
+import { relayInterim } from './interim';
 import { countForwardedBytes } from './reclaim';
-import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
+import { mayResend } from './resend';
+import { finalHeadForClient, invalidFinalHead, serverTimingOf } from './response-head';
+import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely, startUpstreamSpan } from './spans';
+import { announceWrite, UpstreamAttempt } from './upstream-connections';
 
 /**
- * Forwards one request to the upstream: exactly one attempt (undici's Pool
- * does not retry), bodies streamed both ways with backpressure, every outcome
- * ending both spans. The one primitive the routing layer (create-proxy.ts)
- * calls; an undici dispatch handler, so no intermediate streams are made.
+ * Forwards one request to the upstream, bodies streamed both ways with
+ * backpressure, every outcome ending the spans. One attempt, except the one
+ * resend R10 allows (resend.ts), which is its own CLIENT span. The one
+ * primitive the routing layer (create-proxy.ts) calls; an undici dispatch
+ * handler, so no intermediate streams are made.
  */
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, config: ForwardConfig): void {
   new Exchange(req, res, config).start();
@@ -23,10 +28,14 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, config
 
 class Exchange implements Dispatcher.DispatchHandler {
   private readonly serverSpan: SpanRecord;
-  private readonly clientSpan: SpanRecord;
+  private clientSpan: SpanRecord;
   private readonly headers: OutgoingHttpHeaders;
+  private readonly withBody: boolean;
   private controller: Dispatcher.DispatchController | undefined;
+  private attempt = this.newAttempt();
   private finished = false;
+  private bodyStarted = false;
+  private stopBodyWatch: (() => void) | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -34,6 +43,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly config: ForwardConfig,
   ) {
     ({ serverSpan: this.serverSpan, clientSpan: this.clientSpan, headers: this.headers } = startExchange(req, config));
+    this.withBody = hasBody(req);
   }
 
   start(): void {
@@ -43,55 +53,46 @@ class Exchange implements Dispatcher.DispatchHandler {
     });
     res.on('close', () => this.onClientClose());
     safely(config.sink, 'spanStarted', this.clientSpan);
-    const path = config.basePath + (req.url ?? '/');
-    const method = req.method ?? 'GET';
+    // Node's parser is left in upgrade mode after a request that asked to switch protocols: answer it, then close.
+    if (askedForUpgrade(req)) res.shouldKeepAlive = false;
     // prependListener, not on(): it watches the chunks whoever reads the body sees, without starting the flow itself.
-    if (hasBody(req)) req.prependListener('data', countChunk);
-    if (expectsContinue(req) && hasBody(req)) {
-      const request = { upstream: config.upstream, path, method, headers: this.headers, headerTimeoutMs: config.upstreamHeaderTimeoutMs };
-      return dispatchExpectingContinue(req, res, request, this);
+    if (this.withBody) req.prependListener('data', countChunk);
+    if (expectsContinue(req) && this.withBody) {
+      const request = { upstream: config.upstream, path: this.path(), method: req.method ?? 'POST', headers: this.headers };
+      const onBodySent = () => this.watchBody();
+      return dispatchExpectingContinue(req, res, { ...request, headerTimeoutMs: config.upstreamHeaderTimeoutMs, onBodySent }, this);
     }
     // undici refuses `expect`; what is left here is an HTTP/1.0 client's, which a server must ignore (RFC 9110 §10.1.1).
     delete this.headers.expect;
-    config.pool.dispatch(
-      {
-        origin: config.upstream.origin,
-        path,
-        method: method as Dispatcher.HttpMethod,
-        headers: this.headers as Record<string, string | string[]>,
-        body: hasBody(req) ? req : null,
-      },
-      this,
-    );
+    if (this.withBody) this.watchBody();
+    config.pool.dispatch(this.dispatchOptions(), this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.finished) controller.abort(new Error('client went away'));
+    if (this.finished) return controller.abort(new Error('client went away'));
+    announceWrite(this.attempt);
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders, statusText?: string): void {
     if (this.finished) return controller.abort(new Error('client went away'));
-    // RFC 9112 §6.3: both framings in one response is a smuggling vector; discard it, never forward it.
-    if (headers['transfer-encoding'] !== undefined && headers['content-length'] !== undefined) {
-      controller.abort(new Error('conflicting framing'));
-      return this.fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID'));
-    }
-    const upstreamTiming = headers['server-timing'];
-    const rawTiming = Array.isArray(upstreamTiming) ? upstreamTiming.join(', ') : upstreamTiming;
-    recordUpstreamResponse(this.clientSpan, status, rawTiming);
+    // RFC 9110 §15.2: 1xx go on to the client; the final response follows.
+    if (status >= 100 && status < 200 && status !== 101) return relayInterim(this.req, this.res, status, statusText, headers);
+    const invalid = invalidFinalHead(status, headers);
+    if (invalid !== undefined) return this.fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID'));
+    recordUpstreamResponse(this.clientSpan, status, serverTimingOf(headers));
     recordResponseStatus(this.serverSpan, status);
     captureResponseHeaders(this.serverSpan, headers, this.config.captureHeaders);
-    const now = nowMs();
-    const timing = formatServerTiming([
-      ...parseServerTiming(rawTiming),
-      { name: 'proxy', duration: now - this.serverSpan.startMs },
-      { name: 'server', duration: now - this.clientSpan.startMs },
-    ]);
-    this.res.writeHead(status, clientResponseHeaders(headers, timing));
+    this.res.writeHead(status, finalHeadForClient(headers, this.serverSpan, this.clientSpan));
+    // Node holds a head until the first body write; an event stream or a long poll may not write for minutes.
+    setImmediate(() => {
+      if (!this.bodyStarted && !this.finished && !this.res.destroyed) this.res.flushHeaders();
+    });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.finished) return;
+    this.bodyStarted = true;
     countChunk(chunk);
     if (!this.res.write(chunk)) {
       controller.pause();
@@ -102,6 +103,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.finished) return;
     this.finished = true;
+    this.stopBodyWatch?.();
     endSpan(this.config.sink, this.clientSpan);
     this.res.end();
   }
@@ -109,12 +111,30 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, error: NodeJS.ErrnoException): void {
     if (this.finished) return;
     // After the status line went out, any failure truncates the response (R11).
-    this.fail(this.res.headersSent ? proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START') : failureFromUpstreamError(error));
+    if (this.res.headersSent) return this.fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START'));
+    if (this.clientSpan.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] === undefined && mayResend(this.req, this.attempt, error, this.withBody))
+      return this.resend(failureFromUpstreamError(error));
+    this.fail(failureFromUpstreamError(error));
+  }
+
+  /** The first attempt ends as the failure it was; the resend is a new CLIENT span on a fresh connection. */
+  private resend(firstFailure: ProxyFailure): void {
+    const { config } = this;
+    recordErrorInSpan(this.clientSpan, firstFailure.errorType, firstFailure.message);
+    endSpan(config.sink, this.clientSpan);
+    this.clientSpan = startUpstreamSpan(this.serverSpan, config.upstream);
+    this.clientSpan.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = 1;
+    stampAttempt(this.headers, this.clientSpan);
+    safely(config.sink, 'spanStarted', this.clientSpan);
+    this.attempt = this.newAttempt();
+    this.controller = undefined;
+    config.dispatchFresh(this.dispatchOptions(), this);
   }
 
   private fail(failure: ProxyFailure): void {
     const { res, config } = this;
     this.finished = true;
+    this.stopBodyWatch?.();
     recordErrorInSpan(this.clientSpan, failure.errorType, failure.message);
     endSpan(config.sink, this.clientSpan);
     recordErrorInSpan(this.serverSpan, failure.errorType, failure.message);
@@ -128,11 +148,17 @@ class Exchange implements Dispatcher.DispatchHandler {
       res.end(body);
     }
     endSpan(config.sink, this.serverSpan);
+    const controller = this.controller;
+    if (!controller || controller.aborted) return;
+    // Aborting destroys an unfinished request body and, with it, the client's socket: then only once the answer above is out.
+    if (this.withBody && !this.req.complete) setImmediate(() => controller.abort(new Error(failure.code)));
+    else controller.abort(new Error(failure.code));
   }
 
   /** R14: a client that goes away aborts the upstream request. */
   private onClientClose(): void {
     const { res, config } = this;
+    this.stopBodyWatch?.();
     if (this.finished) return endSpan(config.sink, this.serverSpan);
     if (res.writableFinished) return;
     this.finished = true;
@@ -142,6 +168,30 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.controller?.abort(new Error('client went away'));
     endSpan(config.sink, this.clientSpan);
     endSpan(config.sink, this.serverSpan);
+  }
+
+  private watchBody(): void {
+    this.stopBodyWatch = watchRequestBody(this.req, this.config.bodyTimeouts, () => {
+      if (!this.finished) this.fail(proxyFailure('HOPSCOPE_PROXY_REQUEST_BODY_TIMEOUT'));
+    });
+  }
+
+  private newAttempt(): UpstreamAttempt {
+    return new UpstreamAttempt(() => relayInterim(this.req, this.res, 100, 'Continue', {}));
+  }
+
+  private path(): string {
+    return this.config.basePath + (this.req.url ?? '/');
+  }
+
+  private dispatchOptions(): Dispatcher.DispatchOptions {
+    return {
+      origin: this.config.upstream.origin,
+      path: this.path(),
+      method: (this.req.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: this.headers as Record<string, string | string[]>,
+      body: this.withBody ? this.req : null,
+    };
   }
 }
 

@@ -60,6 +60,9 @@ export interface ForwardingContext {
  */
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, context: ForwardingContext): OutgoingHttpHeaders {
   const headers = stripHopByHop(incoming);
+  const cookie = withoutHubCookie(headers.cookie);
+  if (cookie === undefined) delete headers.cookie;
+  else headers.cookie = cookie;
   const forwardedFor = headers['x-forwarded-for'];
   headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${context.clientAddress}` : context.clientAddress;
   headers['x-forwarded-proto'] = 'http';
@@ -70,6 +73,28 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, context: F
   delete headers.tracestate;
   headers['x-request-start'] = `t=${context.requestStartMicros}`;
   return headers;
+}
+
+/**
+ * The hub's token cookie (server/src/http/guard.ts sets it). Cookies ignore
+ * ports (RFC 6265 §8.5), so a browser sends the hub's cookie to the proxied
+ * app on the same host as well; it is hopscope's credential, not the app's.
+ */
+export const HUB_TOKEN_COOKIE = 'hopscope_token';
+
+/**
+ * The Cookie header without the hub's token cookie, undefined when nothing
+ * is left. Untouched (same bytes) when that cookie is absent (R4).
+ */
+export function withoutHubCookie(value: string | string[] | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value.join('; ') : String(value);
+  if (!text.includes(HUB_TOKEN_COOKIE)) return text;
+  const kept = text
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && pair.split('=')[0]!.trim() !== HUB_TOKEN_COOKIE);
+  return kept.length > 0 ? kept.join('; ') : undefined;
 }
 
 /** The headers sent back to the client: the upstream's, minus hop-by-hop (R1), plus our Server-Timing. */

@@ -3,27 +3,23 @@ import type { Duplex } from 'node:stream';
 import type { SpanRecord } from '@hopscope/shared';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { startExchange } from './exchange-start';
-import { forwardRequest } from './forward';
 import type { ForwardConfig } from './forward-config';
 import { stripHopByHop } from './headers';
+import { hasToken } from './incoming';
+import { invalidFinalHead } from './response-head';
 import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
 
 /**
- * Upgrade requests (RFC 9110 §7.8). Only `Upgrade: websocket` on GET is
- * tunnelled, and only after the upstream answered 101: the upstream is dialled
- * first, so a refusal reaches the client with the upstream's own status (never
- * a 101 followed by a close). Once both sides switched, bytes are relayed
- * untouched, so frames, fragmentation, ping/pong and close codes arrive as sent.
- * Any other upgrade token (e.g. h2c) is served as a plain request without it.
+ * WebSocket upgrades (RFC 9110 §7.8), tunnelled only after the upstream
+ * answered 101: the upstream is dialled first, so a refusal reaches the client
+ * with the upstream's own status (never a 101 followed by a close). Once both
+ * sides switched, bytes are relayed untouched, so frames, fragmentation,
+ * ping/pong and close codes arrive as sent. Node only calls this for a GET
+ * with `Upgrade: websocket` and no body (incoming.ts); any other upgrade
+ * token (e.g. h2c) is served as a plain request without it (R8).
  */
 export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, config: ForwardConfig): void {
   socket.on('error', () => {});
-  const tokens = String(req.headers.upgrade ?? '')
-    .toLowerCase()
-    .split(',')
-    .map((t) => t.trim());
-  if (req.method !== 'GET' || !tokens.includes('websocket')) return serveWithoutUpgrade(req, socket, head, config);
-
   const { serverSpan, clientSpan, headers } = startExchange(req, config);
   // The one exception to hop-by-hop stripping (R1): an accepted WebSocket upgrade.
   headers.connection = 'upgrade';
@@ -37,6 +33,8 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
     headers,
     timeout: config.upstreamHeaderTimeoutMs,
   });
+  // Node keeps the first 1000 header lines by default and drops the rest silently; the 16 KiB size limit still bounds them.
+  upstreamReq.maxHeadersCount = 0;
   const finish = (spans: SpanRecord[]) => spans.forEach((span) => endSpan(config.sink, span));
   const fail = (failure: ProxyFailure) => {
     recordErrorInSpan(clientSpan, failure.errorType, failure.message);
@@ -48,9 +46,17 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
 
   upstreamReq.on('timeout', () => upstreamReq.destroy(Object.assign(new Error('timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' })));
   upstreamReq.on('error', (error: NodeJS.ErrnoException) => fail(failureFromUpstreamError(error)));
+  // RFC 9110 §15.2: 1xx before the 101 (or the refusal) go on to the client.
+  upstreamReq.on('information', (info) =>
+    socket.write(statusLine(info.statusCode, info.statusMessage) + headerLines(stripHopByHop(info.headers)) + '\r\n'),
+  );
   upstreamReq.on('response', (res) => {
+    const status = res.statusCode ?? 0;
+    if (invalidFinalHead(status, res.headers) !== undefined) {
+      upstreamReq.destroy();
+      return fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID'));
+    }
     // The upstream refused to switch: relay its answer, then close (the client asked for a tunnel, not keep-alive).
-    const status = res.statusCode ?? 502;
     recordUpstreamResponse(clientSpan, status, undefined);
     recordResponseStatus(serverSpan, status);
     const failure = proxyFailure('HOPSCOPE_PROXY_UPGRADE_REJECTED');
@@ -61,6 +67,11 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
   });
   upstreamReq.on('upgrade', (res, upstreamSocket, upstreamHead) => {
     upstreamSocket.on('error', () => {});
+    // RFC 9110 §7.8: a 101 names the protocol switched to, and it must be the one asked for.
+    if (!hasToken(res.headers.upgrade, 'websocket')) {
+      upstreamSocket.destroy();
+      return fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_INVALID'));
+    }
     // The header timeout was for the handshake; a tunnel may stay quiet for as long as it likes.
     upstreamSocket.setTimeout(0);
     recordUpstreamResponse(clientSpan, 101, undefined);
@@ -91,19 +102,6 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
 /** Switching-protocol headers pass (they are the point of the 101); other hop-by-hop fields do not. */
 function upgradeResponseHeaders(headers: IncomingHttpHeaders): http.OutgoingHttpHeaders {
   return { ...stripHopByHop(headers), connection: 'Upgrade', upgrade: headers.upgrade ?? 'websocket' };
-}
-
-/** `Upgrade: h2c` and friends: answered as an ordinary request, the upgrade dropped (R8). */
-function serveWithoutUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, config: ForwardConfig): void {
-  if (head.length > 0) socket.unshift(head);
-  const res = new http.ServerResponse(req);
-  res.shouldKeepAlive = false;
-  res.assignSocket(socket as never);
-  res.on('finish', () => {
-    res.detachSocket(socket as never);
-    socket.end();
-  });
-  forwardRequest(req, res, config);
 }
 
 function writeRaw(socket: Duplex, status: number, headers: Record<string, string>, body: string): void {

@@ -68,6 +68,7 @@ export const ERROR_TYPES = [
   'downstream_disconnect',
   'request_rejected_framing',
   'request_too_large',
+  'request_body_timeout',
   'overload',
   'upgrade_rejected',
 ] as const;

@@ -1,4 +1,4 @@
-import type { HopName, SpanRecord } from '@hopscope/shared';
+import { ATTR_HTTP_REQUEST_RESEND_COUNT, type HopName, type SpanRecord } from '@hopscope/shared';
 import { roleOf } from './semconv-hops';
 
 /** The spans that measure each hop, in arrival order, and what the mapping made of each span. */
@@ -28,11 +28,21 @@ export function placeSpans(spans: readonly SpanRecord[]): PlacedSpans {
  * The spans a hop is drawn from. Most hops take their earliest span (the
  * request's own SERVER span, not a downstream one). A view and a response
  * are the envelope of all theirs: a handler chain (`app.get(path, auth,
- * handler)`) or ASGI's several `http send` spans.
+ * handler)`) or ASGI's several `http send` spans. The server hop is the
+ * proxy's last attempt: when it resent a request (`http.request.resend_count`,
+ * docs/proxy.md) the answer the client got came from the resend; the failed
+ * attempt stays in the span tree.
  */
 export function hopSpans(hop: HopName, spans: readonly SpanRecord[]): SpanRecord[] {
   if (hop === 'view' || hop === 'response') return [...spans].sort((a, b) => a.startMs - b.startMs);
+  if (hop === 'server' && spans.some((s) => s.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] !== undefined)) {
+    return [spans.reduce((last, s) => (resends(s) > resends(last) ? s : last))];
+  }
   let earliest = spans[0]!;
   for (const span of spans) if (span.startMs < earliest.startMs) earliest = span;
   return [earliest];
+}
+
+function resends(span: SpanRecord): number {
+  return Number(span.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] ?? 0);
 }
