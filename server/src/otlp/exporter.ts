@@ -1,22 +1,33 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { SpanRecord } from '@hopscope/shared';
 import { toExportRequest } from './encode';
 
 const MAX_QUEUE = 10_000;
 const BATCH = 512;
+const TRANSPORTS: Record<string, typeof http | typeof https> = { 'http:': http, 'https:': https };
 
 /**
  * Forwards every finished span to an external OTLP/HTTP backend (Jaeger,
  * Tempo, a Collector) as OTLP JSON, from a bounded queue flushed every
  * 500 ms: ingest never waits for the backend, and what overflows is counted.
+ * The endpoint may be http:// or https:// (certificates checked as Node
+ * does: NODE_EXTRA_CA_CERTS adds a private CA). Telemetry never takes the
+ * process down: whatever goes wrong with an export (a refused connection, an
+ * untrusted certificate, a scheme no transport speaks, a 4xx/5xx) drops that
+ * batch, counted in `dropped`, and is reported once on stderr.
  */
 export class SpanExporter {
   private queue: SpanRecord[] = [];
   private readonly timer: NodeJS.Timeout;
   private sending = false;
+  private reported = false;
   dropped = 0;
 
-  constructor(private readonly endpoint: string) {
+  constructor(
+    private readonly endpoint: string,
+    private readonly report: (message: string) => void = (m) => console.error(m),
+  ) {
     this.timer = setInterval(() => this.flush(), 500);
     this.timer.unref();
   }
@@ -29,26 +40,52 @@ export class SpanExporter {
   private flush(): void {
     if (this.sending || this.queue.length === 0) return;
     const batch = this.queue.splice(0, BATCH);
-    const body = JSON.stringify(toExportRequest(batch));
     this.sending = true;
-    const req = http.request(
-      `${this.endpoint.replace(/\/$/, '')}/v1/traces`,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => (this.sending = false));
-        if ((res.statusCode ?? 500) >= 400) this.dropped += batch.length;
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => {
+    let settled = false;
+    const done = (error?: Error) => {
+      if (settled) return;
+      settled = true;
       this.sending = false;
-      this.dropped += batch.length;
-    });
-    req.end(body);
+      if (error) this.failed(batch.length, error);
+    };
+    try {
+      const url = new URL(`${this.endpoint.replace(/\/$/, '')}/v1/traces`);
+      const transport = TRANSPORTS[url.protocol];
+      if (!transport) throw new Error(`${url.protocol} is not a protocol OTLP/HTTP is exported over (use http:// or https://)`);
+      const req = transport.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 }, (res) => {
+        res.resume();
+        const status = res.statusCode ?? 500;
+        res.on('end', () => done(status >= 400 ? new Error(`the backend answered ${status}`) : undefined));
+      });
+      req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+      req.on('error', (error) => done(error));
+      req.on('close', () => done(new Error('the connection closed before an answer')));
+      req.end(JSON.stringify(toExportRequest(batch)));
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private failed(spans: number, error: Error): void {
+    this.dropped += spans;
+    if (this.reported) return;
+    this.reported = true;
+    this.report(
+      `hopscope: exporting spans to ${originOf(this.endpoint)} failed (${error.message}); failed exports are dropped and counted`,
+    );
   }
 
   close(): void {
     clearInterval(this.timer);
+  }
+}
+
+/** Where spans go, without any credentials or query the endpoint URL may carry. */
+function originOf(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'the export endpoint';
   }
 }
