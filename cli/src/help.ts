@@ -6,6 +6,8 @@ Usage:
   hopscope                                  built-in demo: hub, dashboard, "dev" and "workers" targets
   hopscope demo [--flask]                   the same; --flask runs the example Flask app under the
                                             Werkzeug dev server and gunicorn -w 4 instead
+  hopscope demo --fastapi                   the example FastAPI app under uvicorn and Gunicorn's
+                                            uvicorn workers instead
   hopscope up --target NAME=URL [...]       a tracing proxy in front of each of your app servers
   hopscope compare A B [options]            the same load through each target, side by side
                                             (hopscope compare --help for its options)

@@ -93,6 +93,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'boolean',
     help: '`hopscope demo --flask`: the example Flask app under the Werkzeug dev server and gunicorn -w 4',
   },
+  {
+    flag: 'fastapi',
+    kind: 'boolean',
+    help: '`hopscope demo --fastapi`: the example FastAPI app under uvicorn (one process) and gunicorn -k uvicorn.workers.UvicornWorker -w 4',
+  },
   { flag: 'help', kind: 'boolean', help: 'show this help' },
   { flag: 'version', kind: 'boolean', help: 'print the version' },
 ];
@@ -113,6 +118,7 @@ export interface CliOptions {
   scenario?: string;
   out?: string;
   flask: boolean;
+  fastapi: boolean;
   help: boolean;
   version: boolean;
   positionals: string[];
@@ -163,6 +169,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     scenario: pick('scenario'),
     out: pick('out'),
     flask: values.flask === true,
+    fastapi: values.fastapi === true,
     help: values.help === true,
     version: values.version === true,
   };

@@ -28,6 +28,7 @@ export async function startFlaskDemoStack(options: CliOptions, common: HopscopeO
       { name: 'flask-dev', url: servers[0]!.url },
       { name: 'gunicorn', url: servers[1]!.url },
     ]);
+    console.log(`Flask example: ${servers.map((s) => s.description).join('; ')}`);
     return {
       ...hub,
       targets: proxies,

@@ -1,133 +1,76 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DemoError } from '../errors';
+import { findPython, namedPython, type PythonChoice } from './python-find';
+import { startPythonServer, type PythonServer, type PythonServerOptions } from './python-process';
 
 /**
  * The real Python stack for `hopscope demo --flask` (and the Flask tests):
- * the example app under Flask's development server and under Gunicorn.
- * Debian's python3 is the one that sees python3-flask, so absolute system
- * paths come first.
+ * the example app under Flask's development server and under Gunicorn, run by
+ * the first python3 on PATH that has Flask, else Debian's (python-find.ts).
  */
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/flask/', import.meta.url));
+/** Debian's interpreter and Gunicorn when installed: what the tests' prerequisites check (apt packages). */
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 export const GUNICORN = existsSync('/usr/bin/gunicorn') ? '/usr/bin/gunicorn' : 'gunicorn';
-const READY_TIMEOUT_MS = 20_000;
+
+const FLASK_MODULES = ['flask'];
 
 export function missingPythonPrerequisites(): string[] {
+  const { choice } = findPython(FLASK_MODULES);
   const missing: string[] = [];
-  if (spawnSync(PYTHON, ['-c', 'import flask'], { stdio: 'ignore' }).status !== 0) missing.push('Flask (for python3)');
-  if (spawnSync(GUNICORN, ['--version'], { stdio: 'ignore' }).status !== 0) missing.push('gunicorn');
+  if (!choice) missing.push('Flask (for python3)');
+  if (!choice?.gunicorn) missing.push('gunicorn');
   return missing;
 }
 
-export function requirePythonStack(): void {
+/** The Python the Flask stack runs under; throws the catalogue error naming what to install when there is none. */
+export function requirePythonStack(): PythonChoice {
+  const { choice, tried } = findPython(FLASK_MODULES);
   const missing = missingPythonPrerequisites();
-  if (missing.length === 0) return;
+  if (choice && missing.length === 0) return choice;
   throw new DemoError(
     'HOPSCOPE_DEMO_PREREQUISITE_MISSING',
-    `hopscope demo --flask needs ${missing.join(' and ')}. On Debian or Ubuntu: sudo apt-get install python3-flask gunicorn. ` +
-      'Elsewhere: pip install flask gunicorn (then make sure python3 and gunicorn are on PATH).',
+    `hopscope demo --flask needs ${missing.join(' and ')} (${tried.join('; ') || 'no python3 found'}). ` +
+      'On Debian or Ubuntu: sudo apt-get install python3-flask gunicorn. ' +
+      'Elsewhere: pip install flask gunicorn into the Python that is first on PATH.',
   );
 }
 
-export interface PythonServer {
-  url: string;
-  child: ChildProcess;
-  /** The last few KiB the server wrote to stderr. */
-  log(): string;
-  stop(): Promise<void>;
-}
-
-export interface PythonServerOptions {
-  host?: string;
-  otlpEndpoint: string;
-  serviceName: string;
-  /** Extra environment, e.g. HOPSCOPE_EXPORT=off for a Server-Timing-only app. */
-  env?: NodeJS.ProcessEnv;
-}
+export type { PythonServer, PythonServerOptions };
 
 /** The example app on Flask's (threaded) development server. */
 export function startFlaskDevServer(options: PythonServerOptions): Promise<PythonServer> {
-  return startPython(PYTHON, ['app.py'], options, (host, port) => ({ HOST: host, PORT: String(port) }));
+  const choice = flaskPython(options);
+  return startPythonServer(
+    {
+      command: choice.python,
+      args: () => ['app.py'],
+      cwd: EXAMPLE_DIR,
+      listenEnv: (host, port) => ({ HOST: host, PORT: String(port) }),
+      description: `Flask's development server under ${choice.description}`,
+    },
+    options,
+  );
 }
 
 /** The example app under `gunicorn -w N` (sync workers); `extraArgs` e.g. ['--preload']. */
 export function startGunicorn(options: PythonServerOptions & { workers?: number; extraArgs?: string[] }): Promise<PythonServer> {
-  return startPython(GUNICORN, ['-c', 'gunicorn.conf.py', ...(options.extraArgs ?? []), 'app:app'], options, (host, port) => ({
-    BIND: `${host}:${port}`,
-    GUNICORN_WORKERS: String(options.workers ?? 4),
-  }));
-}
-
-async function startPython(
-  command: string,
-  args: string[],
-  options: PythonServerOptions,
-  listenEnv: (host: string, port: number) => NodeJS.ProcessEnv,
-): Promise<PythonServer> {
-  const host = options.host ?? '127.0.0.1';
-  const port = await freePort(host);
-  const child = spawn(command, args, {
-    cwd: EXAMPLE_DIR,
-    env: {
-      ...process.env,
-      ...listenEnv(host, port),
-      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
-      OTEL_SERVICE_NAME: options.serviceName,
-      PYTHONUNBUFFERED: '1',
-      ...options.env,
+  const choice = flaskPython(options);
+  const [command, ...prefix] = choice.gunicorn ?? [GUNICORN];
+  return startPythonServer(
+    {
+      command: command!,
+      args: () => [...prefix, '-c', 'gunicorn.conf.py', ...(options.extraArgs ?? []), 'app:app'],
+      cwd: EXAMPLE_DIR,
+      listenEnv: (host, port) => ({ BIND: `${host}:${port}`, GUNICORN_WORKERS: String(options.workers ?? 4) }),
+      description: `gunicorn -w ${options.workers ?? 4} (${[command, ...prefix].join(' ')}) under ${choice.description}`,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  const url = `http://${host}:${port}`;
-  try {
-    await waitUntilServing(url, child, () => log);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, child, log: () => log, stop };
+    options,
+  );
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the Python server exited with ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url}: the Python server did not answer within ${READY_TIMEOUT_MS} ms:\n${log()}`);
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+function flaskPython(options: PythonServerOptions): PythonChoice {
+  if (options.python) return namedPython(options.python);
+  return findPython(FLASK_MODULES).choice ?? { python: PYTHON, description: PYTHON, gunicorn: [GUNICORN] };
 }
