@@ -70,6 +70,12 @@ async function startNginx(upstreamPort: number): Promise<{ url: string; stop: ()
   };
 }
 
+/** The hub's /api/stats, or undefined when it does not answer 200 (a bench must not stop for one bad answer). */
+async function hubStats(hubUrl: string): Promise<StatsSnapshot | undefined> {
+  const response = await fetch(`${hubUrl}/api/stats`).catch(() => undefined);
+  return response?.ok ? ((await response.json()) as StatsSnapshot) : undefined;
+}
+
 async function wrk(label: string, url: string, connections: number): Promise<WrkResult & { label: string }> {
   await runWrk(url, { connections, seconds: WARMUP_SECONDS });
   const result = await runWrk(url, { connections, seconds: SECONDS });
@@ -86,14 +92,14 @@ async function underHubLoad(
   hubUrl: string,
   otlpUrl: string,
 ): Promise<WrkResult & { label: string; load: string }> {
-  const stats = () => fetch(`${hubUrl}/api/stats`).then((r) => r.json() as Promise<StatsSnapshot>);
-  const before = (await stats()).hub.spansReceived;
+  const received = async () => (await hubStats(hubUrl))?.hub.spansReceived ?? 0;
+  const before = await received();
   const load = child('./hub-load.ts', [hubUrl, otlpUrl, String(SECONDS + WARMUP_SECONDS + 8)]);
   let output = '';
   load.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const ended = new Promise((resolve) => load.once('exit', resolve));
   // Measure only once the load is on: the first OTLP batch has been ingested.
-  for (let i = 0; i < 300 && (await stats()).hub.spansReceived < before + 4000; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && (await received()) < before + 4000; i++) await new Promise((r) => setTimeout(r, 100));
   const result = await wrk(label, url, 2);
   await ended;
   return { ...result, load: output.trim().split('\n').at(-1) ?? '' };
@@ -120,7 +126,7 @@ async function main(): Promise<void> {
     const fastify = await wrk('@fastify/http-proxy, untraced', `${plainUrl}/`, CONNECTIONS);
     const hopscope = await wrk('hopscope', proxied, CONNECTIONS);
     const nginxResult = await wrk('nginx, 1 worker', `${nginx.url}/`, CONNECTIONS);
-    const stats = (await fetch(`${running.hubUrl}/api/stats`).then((r) => r.json())) as StatsSnapshot;
+    const stats = await hubStats(running.hubUrl);
 
     const row = (r: WrkResult & { label: string }) =>
       `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.maxMs.toFixed(1)} | ${r.errors} |`;
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
     console.log(`- hub load, with hopscope's proxy: ${loaded.load}`);
     console.log(`- hub load, proxy on the hub thread: ${oldLoaded.load}`);
     console.log(
-      `- hub: ${stats.hub.spansReceived} spans received, ${stats.hub.spansDropped} dropped, ${stats.hub.proxyDropped ?? 0} dropped by the proxies`,
+      `- hub: ${stats?.hub.spansReceived} spans received, ${stats?.hub.spansDropped} dropped, ${stats?.hub.proxyDropped} dropped by the proxies`,
     );
   } finally {
     nginx.stop();

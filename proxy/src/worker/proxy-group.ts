@@ -38,7 +38,9 @@ export interface ProxyGroup {
 export function startProxyGroup(options: ProxyGroupOptions): ProxyGroup {
   const limits: ChannelLimits = { ...DEFAULT_CHANNEL_LIMITS, ...options.limits };
   const entry = workerEntry();
-  const worker = new Worker(entry.code, { eval: true, workerData: { limits, entry: entry.file }, execArgv: [] });
+  // Only profiling flags pass to the thread (`node --cpu-prof --cpu-prof-dir=DIR` profiles it too); loaders are set up by the entry.
+  const execArgv = process.execArgv.filter((arg) => /^--(cpu|heap)-prof/.test(arg));
+  const worker = new Worker(entry.code, { eval: true, workerData: { limits, entry: entry.file }, execArgv });
   const pending = new Map<number, { resolve: (value?: StartedProxy) => void; reject: (error: Error) => void }>();
   let nextCall = 1;
   let dropped = 0;
