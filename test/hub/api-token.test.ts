@@ -46,7 +46,7 @@ function openLive(query: string, headers: Record<string, string> = {}): Promise<
 
 describe('the dashboard and API when the hub has a token', () => {
   it('refuses the dashboard page, the traces and a compare run without the token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { cookie: 'hopscope_token=wrong' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { cookie: 'hopscope_token=wrong' }] as Array<Record<string, string>>) {
       expectRefused(await get('/', headers));
       expectRefused(await get('/api/traces', headers));
       expectRefused(await postCompare('/api/compare', headers));
@@ -70,7 +70,7 @@ describe('the dashboard and API when the hub has a token', () => {
     expect(cookie).toBe(`hopscope_token=${TOKEN}`);
     expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly/);
 
-    for (const headers of [{ cookie }, { authorization: `Bearer ${TOKEN}` }]) {
+    for (const headers of [{ cookie }, { authorization: `Bearer ${TOKEN}` }] as Array<Record<string, string>>) {
       expect((await get('/', headers)).status).toBe(200);
       const traces = await get('/api/traces', headers);
       expect(traces.status).toBe(200);

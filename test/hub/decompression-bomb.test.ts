@@ -93,9 +93,12 @@ describe('a gzip decompression bomb (1 GiB inflated)', () => {
     expect(growth).toBeLessThan(64 * MiB);
 
     expect((await post(hub.otlpUrl, exportJson('/after-bomb'), { 'content-type': 'application/json' })).status).toBe(200);
-    await vi.waitFor(async () => {
-      const traces = await getJson<Trace[]>(`${hub.url}/api/traces?limit=10`);
-      expect(traces.map((t) => t.path)).toContain('/after-bomb');
-    });
+    await vi.waitFor(
+      async () => {
+        const traces = await getJson<Trace[]>(`${hub.url}/api/traces?limit=10`);
+        expect(traces.map((t) => t.path)).toContain('/after-bomb');
+      },
+      { timeout: 10_000 },
+    );
   });
 });

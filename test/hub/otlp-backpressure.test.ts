@@ -106,11 +106,14 @@ async function post(url: string, body: Buffer): Promise<Answer> {
 }
 
 async function stored(path: string): Promise<Trace> {
-  return vi.waitFor(async () => {
-    const trace = (await getJson<Trace[]>(`${hub!.url}/api/traces?limit=100`)).find((t) => t.path === path);
-    if (!trace) throw new Error(`${path} not stored yet`);
-    return trace;
-  });
+  return vi.waitFor(
+    async () => {
+      const trace = (await getJson<Trace[]>(`${hub!.url}/api/traces?limit=100`)).find((t) => t.path === path);
+      if (!trace) throw new Error(`${path} not stored yet`);
+      return trace;
+    },
+    { timeout: 10_000 },
+  );
 }
 
 describe('OTLP ingest backpressure', () => {

@@ -64,7 +64,7 @@ describe('the OTLP port when the hub has a token', () => {
     ).toBe(401);
 
     expect((await post('/with-token', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
-    await vi.waitFor(async () => expect(await storedPaths()).toContain('/with-token'));
+    await vi.waitFor(async () => expect(await storedPaths()).toContain('/with-token'), { timeout: 10_000 });
     expect(await storedPaths()).not.toContain('/no-token');
     expect(await storedPaths()).not.toContain('/wrong-token');
   });
@@ -79,7 +79,7 @@ describe('the OTLP port when the hub has a token', () => {
     const span = provider.getTracer('t').startSpan('GET', { attributes: { 'hopscope.hop': 'gateway', 'url.path': '/sdk-with-header' } });
     span.end();
     await provider.forceFlush();
-    await vi.waitFor(async () => expect(await storedPaths()).toContain('/sdk-with-header'));
+    await vi.waitFor(async () => expect(await storedPaths()).toContain('/sdk-with-header'), { timeout: 10_000 });
     await provider.shutdown();
   });
 

@@ -66,10 +66,13 @@ describe('the Record button API', () => {
     await request(`${dev!.proxy}/items/11`);
     await request(`${workers!.proxy}/items/12`);
     // Recorded spans are the finished ones: wait until both requests' app spans are in.
-    await vi.waitFor(async () => {
-      const status = await getJson<RecordingStatus>(`${running.hubUrl}/api/recording`);
-      expect(status.spans).toBeGreaterThanOrEqual(2 * 6);
-    });
+    await vi.waitFor(
+      async () => {
+        const status = await getJson<RecordingStatus>(`${running.hubUrl}/api/recording`);
+        expect(status.spans).toBeGreaterThanOrEqual(2 * 6);
+      },
+      { timeout: 10_000 },
+    );
     const stopped = JSON.parse((await postJson('/api/recording', '{"action":"stop"}')).body) as RecordingStatus;
     expect(stopped.recording).toBe(false);
     await request(`${dev!.proxy}/items/13`);

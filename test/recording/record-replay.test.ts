@@ -66,12 +66,15 @@ describe('--record FILE', () => {
       await request(workers!.proxy + path);
     }
     // The apps' spans come over OTLP after the proxy's: wait for complete traces.
-    const stored = await vi.waitFor(() => {
-      const traces = [...running.hub.store.traces()];
-      const complete = (t: Trace) => !t.inFlight && ['queue', 'view', 'response'].every((hop) => t.hops.some((h) => h.hop === hop));
-      if (traces.length < 6 || !traces.every(complete)) throw new Error('traces incomplete');
-      return traces;
-    });
+    const stored = await vi.waitFor(
+      () => {
+        const traces = [...running.hub.store.traces()];
+        const complete = (t: Trace) => !t.inFlight && ['queue', 'view', 'response'].every((hop) => t.hops.some((h) => h.hop === hop));
+        if (traces.length < 6 || !traces.every(complete)) throw new Error('traces incomplete');
+        return traces;
+      },
+      { timeout: 10_000 },
+    );
     await running.close();
 
     const lines = (await readFile(file(), 'utf8')).split('\n').filter(Boolean);
@@ -122,7 +125,7 @@ describe('--record FILE that cannot be written', () => {
         });
         expect(res.status).toBe(200);
       }
-      await vi.waitFor(() => expect(errors).toHaveBeenCalled());
+      await vi.waitFor(() => expect(errors).toHaveBeenCalled(), { timeout: 10_000 });
       for (let i = 0; i < 600; i++) hub.sink.spanEnded(sdkRecord(i));
       const traces = await getJson<Trace[]>(`${hub.url}/api/traces?limit=1000`);
       expect(traces.map((t) => t.path)).toEqual(expect.arrayContaining(['/one', '/two']));

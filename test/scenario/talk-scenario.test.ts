@@ -55,13 +55,16 @@ describe('hopscope demo --scenario talk', () => {
     expect(focus.hops.map((h) => h.hop)).toContain('gateway');
 
     // Step 3, the CPU-bound burst on both targets: dev makes requests wait in line, the workers do not.
-    const cpu = await vi.waitFor(async () => {
-      const traces = (await getJson<Trace[]>(`${running.hubUrl}/api/traces?limit=1000`)).filter((t) => t.path === '/cpu' && !t.inFlight);
-      const queue = (target: string) =>
-        traces.filter((t) => t.target === target).map((t) => t.hops.find((h) => h.hop === 'queue')?.duration ?? NaN);
-      if (queue('dev').some(Number.isNaN) || queue('workers').some(Number.isNaN)) throw new Error('app spans still arriving');
-      return { dev: queue('dev'), workers: queue('workers') };
-    });
+    const cpu = await vi.waitFor(
+      async () => {
+        const traces = (await getJson<Trace[]>(`${running.hubUrl}/api/traces?limit=1000`)).filter((t) => t.path === '/cpu' && !t.inFlight);
+        const queue = (target: string) =>
+          traces.filter((t) => t.target === target).map((t) => t.hops.find((h) => h.hop === 'queue')?.duration ?? NaN);
+        if (queue('dev').some(Number.isNaN) || queue('workers').some(Number.isNaN)) throw new Error('app spans still arriving');
+        return { dev: queue('dev'), workers: queue('workers') };
+      },
+      { timeout: 10_000 },
+    );
     expect(cpu.dev.length).toBeGreaterThanOrEqual(5);
     expect(cpu.workers.length).toBeGreaterThanOrEqual(5);
     expect(median(cpu.dev)).toBeGreaterThan(median(cpu.workers));
