@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-const READY_TIMEOUT_MS = 30_000;
+// Generous: a loaded machine takes tens of seconds to import FastAPI in several processes at once.
+const READY_TIMEOUT_MS = 60_000;
 
 export interface PythonServer {
   url: string;
