@@ -10,6 +10,7 @@ import {
   ATTR_SERVICE_NAME,
   hopOrder,
   isHopName,
+  type AttrScalar,
   type Hop,
   type HopName,
   type SpanRecord,
@@ -21,7 +22,7 @@ import { hopSpans, placeSpans } from './hop-spans';
 import { methodOf, pathOf, routeOf, statusCodeOf } from './http-attributes';
 import { placeErrors } from './place-errors';
 import { roleOf } from './semconv-hops';
-import { scalarAttributes, spanTree } from './span-tree';
+import { oldestFirst, spanTree } from './span-tree';
 import { stackOf } from './stack-kind';
 import { synthesizeFromServerTiming } from './synthesize';
 
@@ -36,13 +37,18 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   if (byHop.size === 0) return undefined;
 
   const hopBySpanId = new Map<string, HopName>();
-  const first = new Map<HopName, SpanRecord>();
-  const hops: Hop[] = [];
+  const drawnByHop = new Map<HopName, SpanRecord[]>();
   for (const [hop, candidates] of byHop) {
     const drawn = hopSpans(hop, candidates);
     for (const span of drawn) hopBySpanId.set(span.spanId, hop);
+    drawnByHop.set(hop, drawn);
+  }
+  const tree = spanTree(spans, hopBySpanId, nowMs);
+  const first = new Map<HopName, SpanRecord>();
+  const hops: Hop[] = [];
+  for (const [hop, drawn] of drawnByHop) {
     first.set(hop, drawn[0]!);
-    hops.push(measuredHop(hop, drawn, nowMs));
+    hops.push(measuredHop(hop, drawn, nowMs, tree.get(drawn[0]!.spanId)!.attributes));
   }
   const server = hops.find((h) => h.hop === 'server');
   if (server && !hops.some((h) => APP_HOPS.includes(h.hop)))
@@ -54,7 +60,7 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
     routeFromRouter: route !== undefined && !declaresHop(route),
     viewFromHandler: view !== undefined && !declaresHop(view),
   });
-  const firstException = placeErrors(spans, hops, hopBySpanId);
+  const firstException = placeErrors(spans, hops, hopBySpanId, tree);
   hops.sort((a, b) => hopOrder(a.hop) - hopOrder(b.hop) || a.start - b.start);
 
   const proxySpan = first.get('proxy');
@@ -87,7 +93,7 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   if (error !== undefined) trace.error = String(error);
   const stack = stackOf(appSpans);
   if (stack) trace.stack = stack;
-  trace.spans = spanTree(spans, hopBySpanId, nowMs);
+  trace.spans = oldestFirst(tree);
   addFindings(trace);
   return trace;
 }
@@ -107,7 +113,7 @@ function pick<T>(...values: Array<T | undefined>): T | undefined {
 }
 
 /** One hop from its span, or from the envelope of its spans (a handler chain, ASGI's `http send` spans). */
-function measuredHop(hop: HopName, spans: readonly SpanRecord[], nowMs: number): Hop {
+function measuredHop(hop: HopName, spans: readonly SpanRecord[], nowMs: number, attributes: Record<string, AttrScalar>): Hop {
   const span = spans[0]!;
   let end: number | undefined = span.endMs;
   for (const other of spans) end = end === undefined || other.endMs === undefined ? undefined : Math.max(end, other.endMs);
@@ -120,7 +126,7 @@ function measuredHop(hop: HopName, spans: readonly SpanRecord[], nowMs: number):
     inFlight: end === undefined,
     name: span.name,
     spanId: span.spanId,
-    attributes: scalarAttributes(span),
+    attributes,
   };
   for (const other of spans) {
     const status = statusCodeOf(other);

@@ -1,5 +1,5 @@
-import { APP_HOPS, ATTR_ERROR_TYPE, type Hop, type HopError, type HopName, type SpanRecord } from '@hopscope/shared';
-import { exceptionOf, reportedError } from './span-errors';
+import { APP_HOPS, ATTR_ERROR_TYPE, type Hop, type HopError, type HopName, type SpanRecord, type TraceSpan } from '@hopscope/shared';
+import { exceptionOf } from './span-errors';
 import { enclosingHop } from './span-tree';
 
 /**
@@ -13,6 +13,7 @@ export function placeErrors(
   spans: readonly SpanRecord[],
   hops: readonly Hop[],
   hopBySpanId: ReadonlyMap<string, HopName>,
+  tree: ReadonlyMap<string, TraceSpan>,
 ): HopError | undefined {
   const ownException = new Map<HopName, Recorded>();
   const belowException = new Map<HopName, Recorded>();
@@ -22,11 +23,11 @@ export function placeErrors(
   let byId: Map<string, SpanRecord> | undefined;
   for (const span of spans) {
     const hop = hopBySpanId.get(span.spanId);
-    const exception = exceptionOf(span);
+    const exception = span.events.length > 0 ? exceptionOf(span) : undefined;
     if (exception) first = earliest(first, exception);
     if (hop && exception) ownException.set(hop, earliest(ownException.get(hop), exception));
     else if (hop) {
-      const error = reportedError(span);
+      const error = tree.get(span.spanId)?.error;
       // The proxy's own spans mark a 5xx answer ERROR; only a failure they name (error.type) is theirs.
       const named = APP_HOPS.includes(hop) || span.attributes[ATTR_ERROR_TYPE] !== undefined;
       if (error && named && !ownStatus.has(hop)) ownStatus.set(hop, error);

@@ -2,15 +2,21 @@ import { ATTR_SERVICE_NAME, type AttrScalar, type HopName, type SpanRecord, type
 import { reportedError } from './span-errors';
 
 /**
- * Every span of the trace for the waterfall's tree (like Jaeger's), oldest
- * first: hop spans carry their hop, the rest (middleware, template
- * rendering, anything the mapping does not place) are kept as they are, and
- * the dashboard nests them by `parentSpanId`.
+ * Every span of the trace for the waterfall's tree (like Jaeger's), by span
+ * id: hop spans carry their hop, the rest (middleware, template rendering,
+ * anything the mapping does not place) are kept as they are, and the
+ * dashboard nests them by `parentSpanId`. Each span's attributes and error
+ * are worked out here once; the hops reuse them.
  */
-export function spanTree(spans: readonly SpanRecord[], hopBySpanId: ReadonlyMap<string, HopName>, nowMs: number): TraceSpan[] {
-  const out: TraceSpan[] = new Array<TraceSpan>(spans.length);
-  for (let i = 0; i < spans.length; i++) out[i] = traceSpan(spans[i]!, hopBySpanId.get(spans[i]!.spanId), nowMs);
-  return out.sort((a, b) => a.start - b.start);
+export function spanTree(spans: readonly SpanRecord[], hopBySpanId: ReadonlyMap<string, HopName>, nowMs: number): Map<string, TraceSpan> {
+  const tree = new Map<string, TraceSpan>();
+  for (const span of spans) tree.set(span.spanId, traceSpan(span, hopBySpanId.get(span.spanId), nowMs));
+  return tree;
+}
+
+/** The tree as the API sends it: oldest first. */
+export function oldestFirst(tree: ReadonlyMap<string, TraceSpan>): TraceSpan[] {
+  return [...tree.values()].sort((a, b) => a.start - b.start);
 }
 
 function traceSpan(span: SpanRecord, hop: HopName | undefined, nowMs: number): TraceSpan {
@@ -34,7 +40,11 @@ function traceSpan(span: SpanRecord, hop: HopName | undefined, nowMs: number): T
   return result;
 }
 
+/** Array values joined for display; a span without any (most) keeps its own object, not a copy (spans are not changed once stored). */
 export function scalarAttributes(span: SpanRecord): Record<string, AttrScalar> {
+  let hasArray = false;
+  for (const key in span.attributes) if (Array.isArray(span.attributes[key])) hasArray = true;
+  if (!hasArray) return span.attributes as Record<string, AttrScalar>;
   const out: Record<string, AttrScalar> = {};
   for (const key in span.attributes) {
     const value = span.attributes[key]!;

@@ -22,11 +22,15 @@ export function stackOf(appSpans: readonly SpanRecord[]): StackKind | undefined 
   if (appSpans.length === 0) return undefined;
   let wsgi = false;
   let node = false;
+  // Spans of one scope share one scope object (the decoders make one per scope): test each once.
+  let seen: SpanRecord['scope'] | null = null;
   for (const span of appSpans) {
     const scope = span.scope?.name ?? '';
+    if (span.attributes[ATTR_HOPSCOPE_HOP] !== undefined && (scope === '' || scope.startsWith('hopscope'))) wsgi = true;
+    if (span.scope === seen) continue;
+    seen = span.scope;
     if (ASGI_SCOPE.test(scope)) return 'asgi';
-    if (WSGI_SCOPE.test(scope) || (span.attributes[ATTR_HOPSCOPE_HOP] !== undefined && (scope === '' || scope.startsWith('hopscope'))))
-      wsgi = true;
+    if (WSGI_SCOPE.test(scope)) wsgi = true;
     else if (NODE_SCOPE.test(scope)) node = true;
   }
   if (wsgi) return 'wsgi';
