@@ -126,6 +126,8 @@ function withoutLeadingContinue(connection: Connection, chunk: Buffer): Buffer {
     connection.attempt?.onUnsolicitedContinue();
   }
   connection.awaitingAnswer = false;
+  // An idle pooled connection must not keep the last exchange (its request and response) alive.
+  connection.attempt = undefined;
   return data;
 }
 
