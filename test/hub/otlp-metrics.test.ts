@@ -66,7 +66,11 @@ describe('OTLP metrics: accepted and dropped, so SDKs log no export errors', () 
     const { exported } = await exportMetrics(new OTLPMetricExporter({ url: `${hub.url}/v1/metrics` }));
     const body = ProtobufMetricsSerializer.serializeRequest(exported[0]!)!;
     expect(body.length).toBeGreaterThan(50);
-    const res = await fetch(`${hub.url}/v1/metrics`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    const res = await fetch(`${hub.url}/v1/metrics`, {
+      method: 'POST',
+      body: Buffer.from(body),
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/x-protobuf');
     expect((await res.arrayBuffer()).byteLength).toBe(0);
