@@ -4,9 +4,10 @@ const ASKED_FOR_UPGRADE = Symbol('askedForUpgrade');
 
 type Flagged = IncomingMessage & { [ASKED_FOR_UPGRADE]?: boolean };
 
-/** R8: the one upgrade the proxy tunnels is a WebSocket handshake, which is a GET without a body. */
+/** R8: the one upgrade the proxy tunnels is a WebSocket handshake, which is a GET without a body (`Content-Length: 0` is none). */
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
-  if (req.method !== 'GET' || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false;
+  const length = req.headers['content-length'];
+  if (req.method !== 'GET' || req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) return false;
   return hasToken(req.headers.upgrade, 'websocket');
 }
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { createProxy, type ProxyHandle } from '@hopscope/proxy';
 import { RecordingSink } from '../support/recording-sink';
 import { rawExchange } from '../support/raw-client';
@@ -29,6 +30,7 @@ beforeAll(async () => {
     });
   });
   cleanups.push(up.close);
+  new WebSocketServer({ server: up.server });
   // The app, too, would otherwise keep only the first 1000 header lines.
   up.server.maxHeadersCount = 0;
   sink = new RecordingSink();
@@ -85,6 +87,14 @@ describe('a request that merely looks like an upgrade keeps its body', () => {
       expect(answer.toLowerCase()).toContain('\r\nconnection: close\r\n');
     });
   }
+
+  it('a real WebSocket handshake that says Content-Length: 0 is still tunnelled (101)', async () => {
+    const answer = await raw(
+      'GET /ws HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nContent-Length: 0\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    expect(seen).toEqual([]);
+  });
 
   it('curl --http2 -d to an http:// URL (h2c upgrade with a body): the app gets the body, curl gets the answer', async () => {
     const out = await new Promise<string>((resolve, reject) =>
