@@ -4,8 +4,9 @@ recorded before Django renders its 500, exceptions from middleware, 404s that ar
 import sys
 import unittest
 
-from support import CleanEnvironment, attributes_of, by_hop, call
+from support import CleanEnvironment, attributes_of, by_hop, call, call_asgi
 
+import hopscope_asgi
 import hopscope_wsgi
 
 try:
@@ -132,6 +133,22 @@ class DjangoHops(CleanEnvironment):
             self.assertEqual(span["events"], [])
         self.assertEqual(sorted(unmatched_hops), ["gateway", "response", "route"])
         self.assertNotIn("http.route", attributes_of(unmatched_hops["route"]))
+
+    def test_under_asgi_the_same_line_with_hopscope_asgi_gives_the_same_hops(self):
+        from django.core.asgi import get_asgi_application
+
+        receiver = self.receiver()
+        app = hopscope_asgi.instrument(get_asgi_application(), service_name="django-asgi")
+        status, headers, _, _ = call_asgi(app, "/items/5")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["server-timing"].startswith("gateway;dur="))
+        self.assertEqual(call_asgi(app, "/error")[0], 500)
+        items = by_hop(receiver.spans, receiver.wait_for_path("/items/5")["traceId"])
+        self.assertEqual(sorted(items), ["gateway", "response", "route", "view"])
+        self.assertEqual(attributes_of(items["gateway"])["http.route"], "items/<int:item_id>")
+        failed = by_hop(receiver.spans, receiver.wait_for_path("/error")["traceId"])
+        self.assertEqual(attributes_of(failed["view"])["error.type"], "ValueError")
+        self.assertEqual(set(receiver.scopes), {"hopscope_asgi"})
 
 
 if __name__ == "__main__":
