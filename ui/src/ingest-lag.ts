@@ -27,6 +27,7 @@ interface Followed {
 export class IngestLag {
   private readonly followed = new Map<string, Followed>();
   private readonly samples = new Map<string, Array<{ at: number; lagMs: number }>>();
+  private observed = 0;
 
   /** A version of `trace` arrived at page time `receivedAt`. */
   observe(trace: Trace, receivedAt: number): void {
@@ -70,9 +71,11 @@ export class IngestLag {
   }
 
   private forgetOld(now: number): void {
+    // Swept now and then, and down to three quarters of the bound: a sweep per message would cost more than the rest.
+    if (this.followed.size <= MAX_FOLLOWED && ++this.observed % 256 !== 0) return;
     // Map order is insertion order: the oldest entries are first.
     for (const [id, entry] of this.followed) {
-      if (entry.finishedAt >= now - WAIT_LIMIT_MS && this.followed.size <= MAX_FOLLOWED) break;
+      if (entry.finishedAt >= now - WAIT_LIMIT_MS && this.followed.size <= MAX_FOLLOWED * 0.75) break;
       this.followed.delete(id);
     }
   }
