@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /**
  * Limits on how a client sends its request body. A proxy that streams holds
@@ -26,11 +26,12 @@ const CHECKS_PER_LIMIT = 4;
 
 /**
  * Watches `req`'s body from now until it ends (or `stop`), and calls
- * `onTimeout` once if a limit is passed. Time during which the body is
- * paused because the app does not read fast enough is not held against the
+ * `onTimeout` once if a limit is passed. Time during which nobody reads the
+ * body (the request still waits for an upstream connection, or the app does
+ * not read fast enough and the body is paused) is not held against the
  * client.
  */
-export function watchRequestBody(req: IncomingMessage, limits: BodyTimeouts, onTimeout: () => void): () => void {
+export function watchRequestBody(req: Readable, limits: BodyTimeouts, onTimeout: () => void): () => void {
   let received = 0;
   let lastByteAt = Date.now();
   let elapsedMs = 0;
@@ -42,8 +43,8 @@ export function watchRequestBody(req: IncomingMessage, limits: BodyTimeouts, onT
   const tickMs = Math.max(10, Math.min(limits.idleMs, limits.graceMs) / CHECKS_PER_LIMIT);
   const timer = setInterval(() => {
     const now = Date.now();
-    if (req.isPaused()) {
-      // The app is not reading: the client is not the one being slow.
+    if (req.readableFlowing !== true) {
+      // Nobody reads the body yet (the request waits for a connection) or the app reads slower than it comes: not the client's doing.
       lastByteAt = now;
     } else {
       elapsedMs += now - checkedAt;
