@@ -98,6 +98,9 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
         liveDropped: live.droppedTotal + pipeline.exportDropped(),
         ingestRefused: receiver.budget.refused,
         proxyDropped: config.proxyDropped?.(),
+        spansTruncated: pipeline.spansTruncated(),
+        liveEvicted: live.evicted,
+        ...pipeline.recorders.health(),
       },
       config.statsWindowMs ?? 10_000,
     );
@@ -108,7 +111,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   installErrorAnswers(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/api/live', { websocket: true }, (socket) => {
-    live.add(socket, { type: 'hello', serverTime: Date.now(), targets });
+    if (!live.add(socket, { type: 'hello', serverTime: Date.now(), targets })) return;
     // Counters fill at once instead of after the next tick.
     socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
     for (const listener of liveListeners) listener();

@@ -31,4 +31,10 @@ export interface RecordingStatus {
   dropped: number;
   /** Set when the hub records to a file from the start (`--record FILE`). */
   file?: string;
+  /** `--record FILE`: spans written to it so far. */
+  fileSpans?: number;
+  /** `--record FILE`: spans not written (the file failed, or the disk was slower than the spans). */
+  fileDropped?: number;
+  /** `--record FILE`: why writing failed (e.g. "ENOSPC: no space left on device"); recording to the file has stopped. */
+  fileError?: string;
 }

@@ -53,6 +53,16 @@ export interface HubHealth {
   ingestRefused?: number;
   /** Proxy span events dropped on their way from the proxies' thread because the hub had not taken the previous ones yet (absent in replays). */
   proxyDropped?: number;
+  /** Spans whose name, attributes or events were cut to the size caps on arrival (absent in replays). */
+  spansTruncated?: number;
+  /** Estimated bytes of the spans the window holds; the window evicts its oldest traces past its byte bound (absent in replays). */
+  storeBytes?: number;
+  /** Dashboards disconnected because they stopped reading, or refused because too many were connected (absent in replays). */
+  liveEvicted?: number;
+  /** `--record FILE`: spans not written (the file failed, or the disk was slower than the spans). */
+  recordDropped?: number;
+  /** `--record FILE`: why writing the file failed; the hub keeps running without it. */
+  recordError?: string;
 }
 
 export interface StatsSnapshot {

@@ -134,6 +134,11 @@ export const statsSnapshotSchema = z.object({
     liveDropped: z.number(),
     ingestRefused: z.number().optional(),
     proxyDropped: z.number().optional(),
+    spansTruncated: z.number().optional(),
+    storeBytes: z.number().optional(),
+    liveEvicted: z.number().optional(),
+    recordDropped: z.number().optional(),
+    recordError: z.string().optional(),
   }),
   targets: z.record(
     z.string(),

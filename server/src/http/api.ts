@@ -12,18 +12,26 @@ export interface ApiDeps {
 }
 
 const MAX_LIMIT = 1000;
+/** Spans (estimated bytes, span-size.ts) one /api/traces answer may be built from: its JSON stays tens of MiB at most. */
+const MAX_LIST_BYTES = 32 * 1024 * 1024;
 
 /** The REST API (DESIGN.md "Interfaces"): targets, traces, one trace, stats. */
 export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get('/api/targets', async () => deps.targets());
 
-  app.get('/api/traces', async (request) => {
+  app.get('/api/traces', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new HubError('HOPSCOPE_HUB_BAD_REQUEST', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
     }
-    return deps.store.list({ target: query.target, status: query.status, route: query.route, limit });
+    const { traces, complete } = deps.store.listWithin(
+      { target: query.target, status: query.status, route: query.route, limit },
+      MAX_LIST_BYTES,
+    );
+    // Fewer than asked for, because the answer would have grown past its bound: said in a header, the body stays an array.
+    if (!complete) void reply.header('x-hopscope-truncated', 'bytes');
+    return traces;
   });
 
   app.get('/api/traces/:traceId', async (request) => {

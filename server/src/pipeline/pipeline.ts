@@ -1,12 +1,15 @@
 import type { Recording, SpanRecord, SpanSink } from '@hopscope/shared';
 import { SpanExporter } from '../otlp/exporter';
 import { HubRecorders } from '../recording/index';
+import { capSpan } from './cap-span';
 import { redactSpan } from './redact-span';
 import { TraceStore } from './store';
 
 export interface PipelineConfig {
   maxTraces?: number;
   maxSpansPerTrace?: number;
+  /** The window's bound in (estimated) bytes of spans, beside maxTraces: the oldest traces go first. */
+  maxStoreBytes?: number;
   /** Also export every finished span to this OTLP/HTTP base URL. */
   exportEndpoint?: string;
   /** `--record FILE`: append every finished, redacted span to FILE as OTLP JSON lines. */
@@ -14,7 +17,7 @@ export interface PipelineConfig {
   replay?: Recording;
 }
 
-/** The trace pipeline: redact → store (assembled traces) → exporter and recorders. No listeners. */
+/** The trace pipeline: redact and cap → store (assembled traces) → exporter and recorders. No listeners. */
 export interface Pipeline {
   store: TraceStore;
   recorders: HubRecorders;
@@ -25,17 +28,35 @@ export interface Pipeline {
   /** Smoothed delay between a span's end and its arrival here. */
   ingestLagMs(): number;
   exportDropped(): number;
+  /** Spans cut to the size caps on arrival. */
+  spansTruncated(): number;
   close(): Promise<void>;
 }
+
+/** Spans are capped at 64 Ki characters each (cap-span.ts), so this still holds some thousands of the largest. */
+const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
 
 export function createPipeline(config: PipelineConfig, onTraceChanged: (traceId: string) => void): Pipeline {
   const exporter = config.exportEndpoint ? new SpanExporter(config.exportEndpoint) : undefined;
   const recorders = new HubRecorders(config.recordFile, config.replay);
-  const store = new TraceStore({ maxTraces: config.maxTraces ?? 10_000, maxSpansPerTrace: config.maxSpansPerTrace ?? 256 }, onTraceChanged);
+  const store = new TraceStore(
+    {
+      maxTraces: config.maxTraces ?? 10_000,
+      maxSpansPerTrace: config.maxSpansPerTrace ?? 256,
+      maxBytes: config.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES,
+    },
+    onTraceChanged,
+  );
   let lagMs = 0;
-  const ingestEnded = (span: SpanRecord) => {
-    // Redacted once, before anything keeps or forwards it: the store, the exporter, the recordings.
+  let truncated = 0;
+  // Redacted and cut to size once, on arrival, before anything keeps or forwards it: the store, the exporter, the recordings.
+  const arrive = (span: SpanRecord): SpanRecord => {
     const clean = redactSpan(span);
+    if (capSpan(clean)) truncated++;
+    return clean;
+  };
+  const ingestEnded = (span: SpanRecord) => {
+    const clean = arrive(span);
     store.add(clean);
     if (clean.endMs !== undefined) lagMs = lagMs * 0.9 + Math.max(0, Date.now() - clean.endMs) * 0.1;
     exporter?.enqueue(clean);
@@ -45,10 +66,11 @@ export function createPipeline(config: PipelineConfig, onTraceChanged: (traceId:
     store,
     recorders,
     // In-flight spans are redacted too: they are stored (and shown) before they end.
-    sink: { spanStarted: (span) => store.add(redactSpan(span)), spanEnded: ingestEnded },
+    sink: { spanStarted: (span) => store.add(arrive(span)), spanEnded: ingestEnded },
     ingest: (spans) => spans.forEach(ingestEnded),
     ingestLagMs: () => lagMs,
     exportDropped: () => exporter?.dropped ?? 0,
+    spansTruncated: () => truncated,
     close: async () => {
       exporter?.close();
       await recorders.close();

@@ -37,6 +37,7 @@ export function computeStats(
       spansDropped: store.spansDropped,
       tracesStored: store.size,
       tracesEvicted: store.tracesEvicted,
+      storeBytes: store.bytes,
     },
     targets: result,
   };

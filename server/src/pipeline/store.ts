@@ -1,9 +1,13 @@
 import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
+import { isProxySpan, RequestKeys } from './request-keys';
+import { spanBytes } from './span-size';
 
 export interface StoreLimits {
   maxTraces: number;
   maxSpansPerTrace: number;
+  /** Estimated bytes of spans (span-size.ts) the window holds at most; the oldest traces go first. */
+  maxBytes?: number;
 }
 
 export interface TraceFilter {
@@ -14,7 +18,11 @@ export interface TraceFilter {
 }
 
 interface Entry {
+  /** The request's id: its trace id, or `<trace id>-<proxy span id>` for a later request of the same trace (request-keys.ts). */
+  key: string;
   spans: SpanRecord[];
+  /** spanBytes of its spans. */
+  bytes: number;
   /** Span id → index in `spans`, made once a trace is big enough that scanning for updates would cost O(n²). */
   index?: Map<string, number>;
   trace?: Trace;
@@ -23,8 +31,10 @@ interface Entry {
 }
 
 /**
- * The bounded window of traces: a Map in arrival order serves as the ring
- * buffer (the oldest trace is evicted first). Everything dropped is counted.
+ * The bounded window of traces, one entry per request (request-keys.ts: many
+ * requests may share one trace id): a Map in arrival order serves as the
+ * ring buffer (the oldest is evicted first), bounded by count and by
+ * estimated bytes. Everything dropped is counted.
  * Traces are re-assembled only when a span of theirs changed, or while in
  * flight (their elapsed time grows).
  */
@@ -33,6 +43,9 @@ export class TraceStore {
   spansReceived = 0;
   spansDropped = 0;
   tracesEvicted = 0;
+  /** Estimated bytes of every stored span. */
+  bytes = 0;
+  private readonly keys = new RequestKeys((key) => this.entries.has(key));
   /** Completed requests and failures per target since the hub started. */
   readonly totals = new Map<string, { requests: number; errors: number }>();
 
@@ -44,23 +57,29 @@ export class TraceStore {
   /** Adds or updates a span (a start announcement and its end share the span id). */
   add(span: SpanRecord): void {
     this.spansReceived++;
-    let entry = this.entries.get(span.traceId);
+    const { key, adopt } = this.keys.place(span);
+    let entry = this.entries.get(key);
     if (!entry) {
-      entry = { spans: [], dirty: true, counted: false };
-      this.entries.set(span.traceId, entry);
-      this.evictOverflow();
+      entry = { key, spans: [], bytes: 0, dirty: true, counted: false };
+      this.entries.set(key, entry);
     }
     const index = indexOf(entry, span.spanId);
-    if (index >= 0) entry.spans[index] = span;
-    else if (entry.spans.length >= this.limits.maxSpansPerTrace) {
+    const size = spanBytes(span);
+    if (index >= 0) {
+      this.resize(entry, size - spanBytes(entry.spans[index]!));
+      entry.spans[index] = span;
+    } else if (entry.spans.length >= this.limits.maxSpansPerTrace) {
       this.spansDropped++;
       return;
     } else {
       entry.spans.push(span);
       entry.index?.set(span.spanId, entry.spans.length - 1);
+      this.resize(entry, size);
     }
+    for (const child of adopt) this.adopt(span.traceId, child, entry);
     entry.dirty = true;
-    this.onChange(span.traceId);
+    this.evictOverflow(entry);
+    this.onChange(key);
   }
 
   get(traceId: string, nowMs = Date.now()): Trace | undefined {
@@ -73,14 +92,28 @@ export class TraceStore {
    * list of up to 1000 traces would multiply; `get` has them.
    */
   list(filter: TraceFilter = {}, nowMs = Date.now()): Trace[] {
+    return this.listWithin(filter, Infinity, nowMs).traces;
+  }
+
+  /**
+   * `list`, stopping once the traces taken hold `maxBytes` of spans (at
+   * least one is taken): what one answer may cost to build, whatever the
+   * limit asked for. `complete` is false when it stopped early.
+   */
+  listWithin(filter: TraceFilter, maxBytes: number, nowMs = Date.now()): { traces: Trace[]; complete: boolean } {
     const limit = filter.limit ?? 100;
     const out: Trace[] = [];
+    let bytes = 0;
     const all = [...this.entries.values()];
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const trace = this.view(all[i]!, nowMs);
-      if (trace && matches(trace, filter)) out.push(summaryOf(trace));
+      const entry = all[i]!;
+      const trace = this.view(entry, nowMs);
+      if (!trace || !matches(trace, filter)) continue;
+      if (out.length > 0 && bytes + entry.bytes > maxBytes) return { traces: out, complete: false };
+      bytes += entry.bytes;
+      out.push(summaryOf(trace));
     }
-    return out;
+    return { traces: out, complete: true };
   }
 
   /** Every assembled trace, oldest first (for statistics). */
@@ -98,6 +131,8 @@ export class TraceStore {
   private view(entry: Entry, nowMs: number): Trace | undefined {
     if (entry.dirty || entry.trace?.inFlight) {
       entry.trace = assembleTrace(entry.spans, nowMs);
+      // A later request of a shared trace id answers to its own key, so that the API and the dashboard tell them apart.
+      if (entry.trace) entry.trace.traceId = entry.key;
       entry.dirty = false;
       if (entry.trace && !entry.trace.inFlight && !entry.counted) this.count(entry, entry.trace);
     }
@@ -112,10 +147,46 @@ export class TraceStore {
     this.totals.set(trace.target, totals);
   }
 
-  private evictOverflow(): void {
-    while (this.entries.size > this.limits.maxTraces) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+  private resize(entry: Entry, delta: number): void {
+    entry.bytes += delta;
+    this.bytes += delta;
+  }
+
+  /** Moves a span that arrived before its parent, and its subtree, into the parent's request. */
+  private adopt(traceId: string, spanId: string, into: Entry): void {
+    const fromKey = this.keys.keyOf(traceId, spanId);
+    const from = fromKey === undefined ? undefined : this.entries.get(fromKey);
+    if (!from || from === into) return;
+    const subtree = subtreeOf(from.spans, spanId);
+    const moving = from.spans.filter((s) => subtree.has(s.spanId));
+    // A subtree holding a proxy span is a request of its own (a caller's span above two proxied calls): it stays.
+    if (moving.some(isProxySpan)) return;
+    from.spans = from.spans.filter((s) => !subtree.has(s.spanId));
+    from.index = undefined;
+    from.dirty = true;
+    for (const span of moving) {
+      const size = spanBytes(span);
+      this.resize(from, -size);
+      into.spans.push(span);
+      into.index?.set(span.spanId, into.spans.length - 1);
+      this.resize(into, size);
+      this.keys.moved(traceId, span.spanId, into.key);
+    }
+    if (from.spans.length === 0) {
+      this.entries.delete(from.key);
+      this.keys.forget(from.key, []);
+    } else this.onChange(from.key);
+  }
+
+  /** Oldest first, by count and by bytes; never the entry being added to. */
+  private evictOverflow(current: Entry): void {
+    const maxBytes = this.limits.maxBytes ?? Infinity;
+    while (this.entries.size > this.limits.maxTraces || this.bytes > maxBytes) {
+      const oldest = this.entries.values().next().value as Entry;
+      if (oldest === current) break;
+      this.entries.delete(oldest.key);
+      this.resize(oldest, -oldest.bytes);
+      this.keys.forget(oldest.key, oldest.spans);
       this.tracesEvicted++;
     }
   }
@@ -130,6 +201,19 @@ function indexOf(entry: Entry, spanId: string): number {
   for (let i = 0; i < spans.length; i++) if (spans[i]!.spanId === spanId) return i;
   if (spans.length >= SCAN_LIMIT) entry.index = new Map(spans.map((s, i) => [s.spanId, i]));
   return -1;
+}
+
+/** The span and every span below it, by parent links within `spans`. */
+function subtreeOf(spans: readonly SpanRecord[], rootId: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const span of spans) {
+    if (!span.parentSpanId) continue;
+    const list = children.get(span.parentSpanId) ?? children.set(span.parentSpanId, []).get(span.parentSpanId)!;
+    list.push(span.spanId);
+  }
+  const subtree = new Set([rootId]);
+  for (const id of subtree) for (const child of children.get(id) ?? []) subtree.add(child);
+  return subtree;
 }
 
 function summaryOf(trace: Trace): Trace {

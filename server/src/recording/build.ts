@@ -1,27 +1,24 @@
 import { RECORDING_VERSION, type Recording, type SpanRecord, type TargetInfo, type Trace } from '@hopscope/shared';
-import { assembleTrace } from '../pipeline/assemble';
+import { TraceStore } from '../pipeline/store';
+
+/** As in the live window (pipeline.ts): a recorded request keeps at most this many spans. */
+const MAX_SPANS_PER_REQUEST = 256;
 
 /**
  * Spans (from a file, an import or the Record button) → the Recording the
- * dashboard's player takes: assembled per trace id, finished traces only,
+ * dashboard's player takes: assembled per request, finished ones only,
  * oldest first. Targets come from the traces; the known ones (a live hub's)
  * keep their upstream and proxy, others get ''.
  */
 export function buildRecording(spans: readonly SpanRecord[], title: string, known: readonly TargetInfo[] = []): Recording {
-  const byTrace = new Map<string, SpanRecord[]>();
+  // The live window's own rules: one trace per request (many may share a trace id), and as many spans per request.
+  const store = new TraceStore({ maxTraces: Infinity, maxSpansPerTrace: MAX_SPANS_PER_REQUEST });
   let lastEnd = 0;
   for (const span of spans) {
-    const list = byTrace.get(span.traceId);
-    if (list) list.push(span);
-    else byTrace.set(span.traceId, [span]);
+    store.add(span);
     if (span.endMs !== undefined && span.endMs > lastEnd) lastEnd = span.endMs;
   }
-  const traces: Trace[] = [];
-  for (const list of byTrace.values()) {
-    const trace = assembleTrace(list, lastEnd);
-    if (trace && !trace.inFlight) traces.push(trace);
-  }
-  return recordingOf(traces, title, known);
+  return recordingOf([...store.traces(lastEnd)], title, known);
 }
 
 /** Already assembled traces (the hub's window) → a Recording. */

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { SpanRecord } from '@hopscope/shared';
+import type { RecordingStatus, SpanRecord } from '@hopscope/shared';
 import { toExportRequest } from '../otlp/encode';
 
 const FLUSH_MS = 500;
@@ -19,8 +19,12 @@ export class FileRecorder {
   private readonly stream: WriteStream;
   private readonly timer: NodeJS.Timeout;
   private failed = false;
+  /** Spans the file accepted. */
   spans = 0;
+  /** Spans lost: a write that failed, everything after a failure, batches past the unwritten bound. */
   dropped = 0;
+  /** Why writing failed, shown in /api/recording and the hub's health. */
+  error: string | undefined;
 
   constructor(
     readonly file: string,
@@ -49,8 +53,21 @@ export class FileRecorder {
       this.dropped += batch.length;
       return;
     }
-    this.spans += batch.length;
-    this.stream.write(`${JSON.stringify(toExportRequest(batch))}\n`);
+    // Counted when the write completes: a write to a full disk fails after it was queued.
+    this.stream.write(`${JSON.stringify(toExportRequest(batch))}\n`, (error) => {
+      if (error) this.dropped += batch.length;
+      else this.spans += batch.length;
+    });
+  }
+
+  status(): Pick<RecordingStatus, 'file' | 'fileSpans' | 'fileDropped' | 'fileError'> {
+    const status: Pick<RecordingStatus, 'file' | 'fileSpans' | 'fileDropped' | 'fileError'> = {
+      file: this.file,
+      fileSpans: this.spans,
+      fileDropped: this.dropped,
+    };
+    if (this.error !== undefined) status.fileError = this.error;
+    return status;
   }
 
   /** Writes what is pending and closes the file. */
@@ -67,6 +84,7 @@ export class FileRecorder {
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
+    this.error = error.message;
     this.report(`hopscope: cannot write the recording to ${this.file}: ${error.message}. Recording stopped; the hub keeps running.`);
   }
 }

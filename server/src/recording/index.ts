@@ -24,6 +24,14 @@ export class HubRecorders {
     this.file?.add(span);
   }
 
+  /** `--record FILE`'s part of the hub's health: what was lost, and why the file failed. */
+  health(): { recordDropped?: number; recordError?: string } {
+    if (!this.file) return {};
+    return this.file.error === undefined
+      ? { recordDropped: this.file.dropped }
+      : { recordDropped: this.file.dropped, recordError: this.file.error };
+  }
+
   async close(): Promise<void> {
     await this.file?.close();
   }

@@ -35,9 +35,8 @@ export class MemoryRecorder {
     return this.spans;
   }
 
-  status(file?: string): RecordingStatus {
-    const status: RecordingStatus = { recording: this.active, spans: this.spans.length, dropped: this.dropped };
-    if (file !== undefined) status.file = file;
-    return status;
+  /** With `file`, the `--record FILE` recorder's own status (spans written, lost, why it failed) joins in. */
+  status(file?: Partial<RecordingStatus>): RecordingStatus {
+    return { recording: this.active, spans: this.spans.length, dropped: this.dropped, ...file };
   }
 }

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Recording, SpanRecord, TargetInfo } from '@hopscope/shared';
 import { HubError } from '../errors';
 import { decodeExportRequestJson, decodeExportRequestValue } from '../otlp/json';
+import { capSpan } from '../pipeline/cap-span';
 import { redactSpan } from '../pipeline/redact-span';
 import { buildRecording } from './build';
 
@@ -59,7 +60,11 @@ function append<T>(list: T[], more: readonly T[]): void {
 
 function decodeOne(decode: () => SpanRecord[], where: string): SpanRecord[] {
   try {
-    return decode().map(redactSpan);
+    // Redacted and cut to size like spans that arrive live (pipeline.ts).
+    return decode().map((span) => {
+      capSpan(redactSpan(span));
+      return span;
+    });
   } catch (error) {
     const message = error instanceof HubError ? error.message.split('. ')[0] : String(error);
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `${where}: ${message}`, { cause: error });

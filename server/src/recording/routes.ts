@@ -48,14 +48,14 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
     return buildRecording(spans, title, deps.targets());
   });
 
-  app.get('/api/recording', async () => deps.memory.status(deps.file?.file));
+  app.get('/api/recording', async () => deps.memory.status(deps.file?.status()));
 
   app.post('/api/recording', async (request) => {
     const action = (request.body as { action?: unknown } | undefined)?.action;
     if (action === 'start') deps.memory.start();
     else if (action === 'stop') deps.memory.stop();
     else throw new HubError('HOPSCOPE_HUB_BAD_REQUEST', 'Send {"action":"start"} or {"action":"stop"}');
-    return deps.memory.status(deps.file?.file);
+    return deps.memory.status(deps.file?.status());
   });
 
   app.get('/api/recording.jsonl', async (_request, reply) => {
