@@ -17,7 +17,13 @@ export function mountTalkControls(onImported: (recording: Recording) => void, on
   const show = (next: RecordingStatus) => {
     status = next;
     record.dataset.recording = String(next.recording);
-    record.textContent = next.file ? `● Recording to ${next.file}` : next.recording ? `■ Stop (${next.spans} spans)` : '● Record';
+    record.textContent = next.fileError
+      ? `⚠ Recording to ${next.file} failed: ${next.fileError}`
+      : next.file
+        ? `● Recording to ${next.file}`
+        : next.recording
+          ? `■ Stop (${next.spans} spans)`
+          : '● Record';
     record.disabled = next.file !== undefined;
     download.hidden = next.recording || next.spans === 0;
   };
@@ -25,7 +31,8 @@ export function mountTalkControls(onImported: (recording: Recording) => void, on
   refresh();
   // The span count moves while recording; once a second is enough to read it.
   setInterval(() => {
-    if (status?.recording && !status.file) refresh();
+    // A --record file can fail at any time: keep asking until it has.
+    if ((status?.recording && !status.file) || (status?.file && !status.fileError)) refresh();
   }, 1000);
   record.addEventListener('click', () => {
     void setRecording(status?.recording ? 'stop' : 'start').then(show, (error: Error) => onError(`recording: ${error.message}`));
