@@ -72,7 +72,8 @@ beforeAll(async () => {
       '--disable-logging',
       '--die-on-term',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // A process group of its own, so that stopping it reaches the workers too (a worker outlived its master otherwise).
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   uwsgi.stdout!.on('data', (d: Buffer) => (log += d));
   uwsgi.stderr!.on('data', (d: Buffer) => (log += d));
@@ -83,13 +84,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  if (uwsgi && uwsgi.exitCode === null) {
-    const exited = new Promise((resolve) => uwsgi.once('exit', resolve));
-    uwsgi.kill('SIGTERM');
+  if (uwsgi?.pid !== undefined) {
+    const exited = uwsgi.exitCode === null ? new Promise((resolve) => uwsgi.once('exit', resolve)) : Promise.resolve();
+    signalGroup(uwsgi.pid, 'SIGTERM');
     await exited;
+    signalGroup(uwsgi.pid, 'SIGKILL');
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The whole group is gone already.
+  }
+}
 
 describe.skipIf(!uwsgiPresent.ok)(`real uWSGI (--http-socket) behind the proxy${uwsgiPresent.note}`, () => {
   it(
