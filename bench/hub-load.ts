@@ -9,8 +9,10 @@ import WebSocket from 'ws';
  * 4,000 spans (1,000 four-span traces each, two in flight). Loopback only.
  * Prints what it did as JSON on its last line.
  */
-const [hubUrl, otlpUrl, secondsText] = process.argv.slice(2);
-if (!hubUrl || !otlpUrl) throw new Error('usage: hub-load.ts HUB_URL OTLP_URL [SECONDS]');
+const [hubArg, otlpArg, secondsText] = process.argv.slice(2);
+if (!hubArg || !otlpArg) throw new Error('usage: hub-load.ts HUB_URL OTLP_URL [SECONDS]');
+const hubUrl: string = hubArg;
+const otlpUrl: string = otlpArg;
 for (const url of [hubUrl, otlpUrl]) if (!/^http:\/\/127\.0\.0\.1:\d+/.test(url)) throw new Error(`loopback only, not ${url}`);
 const seconds = Math.min(Number(secondsText ?? 20), 300);
 const deadline = Date.now() + seconds * 1000;
