@@ -200,6 +200,46 @@ describe('assembling traces of the official Node SDK (Express)', () => {
     expect(hop(trace, 'route')).toMatchObject({ start: T0 + 12, duration: 3, spanId: 'router', source: 'derived' });
   });
 
+  it('takes the route from the SERVER span: a mounted Express router span names only its mount path', () => {
+    const spans = expressSpans().map((s) =>
+      s.spanId === 'server' ? { ...s, attributes: { ...s.attributes, 'http.route': '/shop/items/:id' } } : s,
+    );
+    const router = span('router', {
+      name: 'router - /items/:id',
+      parentSpanId: 'server',
+      scope: EXPRESS,
+      startMs: T0 + 12,
+      attributes: { 'express.type': 'router', 'http.route': '/shop' },
+    });
+    expect(assembleTrace([...spans, router], T0 + 100)!.route).toBe('/shop/items/:id');
+  });
+
+  it('an outgoing call that failed fails the request; one answered 404 (ERROR on a CLIENT span) does not', () => {
+    const call = (id: string, fields: Partial<SpanRecord>) =>
+      span(id, {
+        name: 'GET',
+        kind: 'client',
+        parentSpanId: 'handler',
+        scope: { name: '@opentelemetry/instrumentation-undici' },
+        startMs: T0 + 20,
+        ...fields,
+      });
+    const notFound = call('c404', { attributes: { 'http.response.status_code': 404 }, status: { code: 'error' } });
+    const fine = assembleTrace([...expressSpans(), notFound], T0 + 100)!;
+    expect(fine.error).toBeUndefined();
+    expect(fine.spans!.find((s) => s.spanId === 'c404')!.error).toBeUndefined();
+    const refused = call('cref', {
+      attributes: { 'error.type': 'ECONNREFUSED' },
+      status: { code: 'error', message: 'connect ECONNREFUSED 127.0.0.1:9' },
+    });
+    const failed = assembleTrace([...expressSpans(), refused], T0 + 100)!;
+    expect(failed.error).toBe('ECONNREFUSED');
+    expect(failed.spans!.find((s) => s.spanId === 'cref')!.error).toEqual({
+      type: 'ECONNREFUSED',
+      message: 'connect ECONNREFUSED 127.0.0.1:9',
+    });
+  });
+
   it('places spans by their attributes when the scope is unknown (a vendor fork, a recording without scopes)', () => {
     const spans = expressSpans().map(({ scope: _scope, ...s }) => s);
     const trace = assembleTrace(spans, T0 + 100)!;

@@ -15,6 +15,7 @@ import {
   type HopName,
   type SpanRecord,
   type Trace,
+  type TraceSpan,
 } from '@hopscope/shared';
 import { deriveAppHops } from './app-timing';
 import { addFindings } from './findings';
@@ -89,11 +90,16 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   if (root.endMs !== undefined) trace.duration = root.endMs - root.startMs;
   const worker = workerOf(first);
   if (worker) trace.worker = worker;
-  const error = pick(proxySpan?.attributes[ATTR_ERROR_TYPE], firstException?.type, hops.find((h) => h.error)?.error?.type);
+  trace.spans = oldestFirst(tree);
+  const error = pick(
+    proxySpan?.attributes[ATTR_ERROR_TYPE],
+    firstException?.type,
+    hops.find((h) => h.error)?.error?.type,
+    trace.spans.find(isAppFailure)?.error?.type,
+  );
   if (error !== undefined) trace.error = String(error);
   const stack = stackOf(appSpans);
   if (stack) trace.stack = stack;
-  trace.spans = oldestFirst(tree);
   addFindings(trace);
   return trace;
 }
@@ -102,6 +108,16 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
 export function hopOf(span: SpanRecord): HopName | undefined {
   const role = roleOf(span);
   return role === 'middleware' ? undefined : role;
+}
+
+/**
+ * A span below the hops that failed (an outgoing call refused, a span an app
+ * set to ERROR): any such span fails the request. The proxy's own spans mark
+ * a 5xx answer ERROR; only a failure they name (error.type) counts.
+ */
+function isAppFailure(span: TraceSpan): boolean {
+  if (!span.error) return false;
+  return span.hop === undefined || APP_HOPS.includes(span.hop) || span.attributes[ATTR_ERROR_TYPE] !== undefined;
 }
 
 function declaresHop(span: SpanRecord): boolean {
