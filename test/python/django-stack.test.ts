@@ -4,7 +4,7 @@ import { startDjangoDevServer, startDjangoGunicorn, type PythonServer } from '@h
 import type { Hop, StatsSnapshot, Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { requirePrerequisites } from '../support/prerequisites';
-import { DJANGO_PYTHONS, finishedTrace } from './pythons';
+import { DJANGO_PYTHONS, finishedTrace, startAll } from './pythons';
 
 /**
  * The example Django project (examples/django, instrumented by one line in its wsgi.py) under
@@ -25,12 +25,10 @@ for (const under of DJANGO_PYTHONS) {
     beforeAll(async () => {
       stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
       const common = { otlpEndpoint: otlpBase(stack.otlpUrl), python: under.python };
-      servers.push(
-        ...(await Promise.all([
-          startDjangoDevServer({ ...common, serviceName: 'django-dev' }),
-          startDjangoGunicorn({ ...common, serviceName: 'django-gunicorn', workers: 2 }),
-        ])),
-      );
+      await startAll(servers, [
+        startDjangoDevServer({ ...common, serviceName: 'django-dev' }),
+        startDjangoGunicorn({ ...common, serviceName: 'django-gunicorn', workers: 2 }),
+      ]);
       const infos = await stack.addTargets([
         { name: 'django-dev', url: servers[0]!.url },
         { name: 'django-gunicorn', url: servers[1]!.url },

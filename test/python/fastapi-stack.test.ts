@@ -4,7 +4,7 @@ import { startGunicornUvicorn, startUvicorn, type PythonServer } from '@hopscope
 import type { Hop, StatsSnapshot, Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { requirePrerequisites } from '../support/prerequisites';
-import { FASTAPI_PYTHONS, finishedTrace } from './pythons';
+import { FASTAPI_PYTHONS, finishedTrace, startAll } from './pythons';
 
 /**
  * The example FastAPI app (examples/fastapi, instrumented with hopscope_asgi.instrument) under
@@ -26,13 +26,11 @@ for (const under of FASTAPI_PYTHONS) {
     beforeAll(async () => {
       stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
       const common = { otlpEndpoint: otlpBase(stack.otlpUrl), python: under.python };
-      servers.push(
-        ...(await Promise.all([
-          startUvicorn({ ...common, serviceName: 'uvicorn' }),
-          startUvicorn({ ...common, serviceName: 'uvicorn-2', workers: 2 }),
-          startGunicornUvicorn({ ...common, serviceName: 'gunicorn-uvicorn', workers: 2 }),
-        ])),
-      );
+      await startAll(servers, [
+        startUvicorn({ ...common, serviceName: 'uvicorn' }),
+        startUvicorn({ ...common, serviceName: 'uvicorn-2', workers: 2 }),
+        startGunicornUvicorn({ ...common, serviceName: 'gunicorn-uvicorn', workers: 2 }),
+      ]);
       const infos = await stack.addTargets([
         { name: 'uvicorn', url: servers[0]!.url },
         { name: 'uvicorn-2', url: servers[1]!.url },

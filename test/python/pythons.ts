@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import type { Trace } from '@hopscope/shared';
 import { getJson } from '../support/http';
+import type { PythonServer } from '@hopscope/demo';
 import type { Prerequisite } from '../support/prerequisites';
 
 /**
@@ -72,4 +73,17 @@ export function finishedTrace(
     },
     { timeout: 20_000, interval: 100 },
   );
+}
+
+/**
+ * Starts servers side by side and adds each that came up to `into` (which afterAll stops), so that
+ * one failing to start leaves no other running; then throws the first failure, if any.
+ */
+export async function startAll(into: PythonServer[], starts: Array<Promise<PythonServer>>): Promise<PythonServer[]> {
+  const results = await Promise.allSettled(starts);
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  into.push(...started);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return started;
 }

@@ -49,20 +49,31 @@ export async function startPythonServer(launch: Launch, options: PythonServerOpt
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Its own process group: Gunicorn's and `uvicorn --workers`' worker processes are signalled with it, never orphaned.
+    detached: true,
   });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  const killOnExit = () => child.kill('SIGKILL');
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      child.kill(name);
+    }
+  };
+  const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
   const stop = () =>
     new Promise<void>((resolve) => {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const timer = setTimeout(() => signal('SIGKILL'), 5_000);
       child.once('exit', () => {
         clearTimeout(timer);
+        signal('SIGKILL'); // whatever of its group outlived it
         resolve();
       });
+      // The server alone: Gunicorn and uvicorn's supervisor stop their workers gracefully themselves.
       child.kill('SIGTERM');
     });
   const url = `http://${host}:${port}`;
