@@ -133,7 +133,7 @@ class EventLoop(CleanEnvironment):
         self.assertGreater(attributes_of(waiter_span)["hopscope.loop_wait_ms"], 100)
         self.assertGreater(duration_ms(waiter_span), 150)
 
-    def test_requests_that_only_await_neither_block_nor_wait(self):
+    def test_requests_that_only_await_are_not_counted_as_blocking(self):
         receiver = self.receiver()
         app = hopscope_asgi.HopscopeASGIMiddleware(awaiting(30), "loop")
 
