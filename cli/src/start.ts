@@ -42,6 +42,8 @@ export interface RunningHopscope {
   hub: Hub;
   /** Puts a proxy in front of more targets (next proxy ports), e.g. apps started after the hub. */
   addTargets(targets: TargetSpec[]): Promise<TargetInfo[]>;
+  /** The proxies stop accepting and finish their requests in flight, for at most `graceMs`; close() follows. */
+  drain(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,7 +133,8 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     await addTargets(targets);
     if (options.scenario) closers.push(scheduleScenario(hub, infos, options.scenario));
 
-    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, otlpGrpcUrl: hub.otlpGrpcUrl, targets: infos, hub, addTargets, close: closeAll };
+    const drain = (graceMs: number) => group.drain(graceMs);
+    return { hubUrl: hub.url, otlpUrl: hub.otlpUrl, otlpGrpcUrl: hub.otlpGrpcUrl, targets: infos, hub, addTargets, drain, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -59,6 +59,8 @@ export interface ProxyHandle {
   name: string;
   url: string;
   port: number;
+  /** Stops accepting connections and waits, at most `graceMs`, for the requests in flight to finish (then call close). */
+  drain(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   // forceCloseConnections: stopping hopscope must not wait for open streams (SSE, long downloads, tunnels).
   const maxInFlight = config.maxInFlight ?? 10_000;
   let inFlight = 0;
+  let onIdle: (() => void) | undefined;
   const app = Fastify({
     logger: false,
     keepAliveTimeout: 65_000,
@@ -115,7 +118,10 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     }
     if (isServerWideOptions(req)) return answerServerWideOptions(req, res, forwardConfig);
     inFlight++;
-    res.once('close', () => inFlight--);
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
     forwardRequest(req, res, forwardConfig);
   };
   app.all(
@@ -153,6 +159,17 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     name: config.target,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    drain: (graceMs) =>
+      new Promise<void>((resolve) => {
+        // No new connections; idle keep-alive ones close (Node's server.close); app.close() later tolerates it.
+        app.server.close();
+        if (inFlight === 0) return resolve();
+        const timer = setTimeout(resolve, graceMs);
+        onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
     close: async () => {
       await app.close();
       await pool.close();

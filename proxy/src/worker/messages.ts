@@ -23,6 +23,7 @@ export interface AckMessage {
 export type WorkerCall =
   | { type: 'call'; id: number; op: 'start'; config: WorkerProxyConfig }
   | { type: 'call'; id: number; op: 'close-proxy'; handle: number }
+  | { type: 'call'; id: number; op: 'drain'; graceMs: number }
   | { type: 'call'; id: number; op: 'shutdown' };
 
 /** An error as it crosses threads: structured clone keeps only message and name, so the fields callers read are copied. */

@@ -25,6 +25,8 @@ export interface ProxyGroup {
   add(config: WorkerProxyConfig): Promise<ProxyHandle>;
   /** Span events the worker dropped because the hub had not taken the previous ones yet. */
   dropped(): number;
+  /** Every proxy stops accepting and finishes its requests in flight, for at most `graceMs` (a graceful stop). */
+  drain(graceMs: number): Promise<void>;
   /** Closes every proxy (draining like their own close), delivers the last spans, ends the worker. */
   close(): Promise<void>;
 }
@@ -92,11 +94,16 @@ export function startProxyGroup(options: ProxyGroupOptions): ProxyGroup {
         name: started.name,
         url: started.url,
         port: started.port,
+        // The worker drains all its proxies at once; one handle's drain waits for them all.
+        drain: (graceMs) => (exited ? Promise.resolve() : call({ type: 'call', op: 'drain', graceMs }).then(() => {})),
         close: () =>
           (closed ??= exited ? Promise.resolve() : call({ type: 'call', op: 'close-proxy', handle: started.handle }).then(() => {})),
       };
     },
     dropped: () => dropped,
+    drain: async (graceMs) => {
+      if (!exited && !closing) await call({ type: 'call', op: 'drain', graceMs }).catch(() => {});
+    },
     close: async () => {
       if (closing) return;
       closing = true;

@@ -29,6 +29,10 @@ async function run(call: WorkerCall): Promise<StartedProxy | undefined> {
       await proxy?.close();
       return undefined;
     }
+    case 'drain': {
+      await Promise.all([...proxies.values()].map((proxy) => proxy.drain(call.graceMs)));
+      return undefined;
+    }
     case 'shutdown': {
       // Each proxy's close drains as it does in process; then the last spans go out before the reply.
       const all = [...proxies.values()];

@@ -20,7 +20,7 @@ const TRANSPORTS: Record<string, typeof http | typeof https> = { 'http:': http, 
 export class SpanExporter {
   private queue: SpanRecord[] = [];
   private readonly timer: NodeJS.Timeout;
-  private sending = false;
+  private sending: Promise<void> | undefined;
   private reported = false;
   dropped = 0;
 
@@ -28,7 +28,7 @@ export class SpanExporter {
     private readonly endpoint: string,
     private readonly report: (message: string) => void = (m) => console.error(m),
   ) {
-    this.timer = setInterval(() => this.flush(), 500);
+    this.timer = setInterval(() => void this.flush(), 500);
     this.timer.unref();
   }
 
@@ -37,16 +37,20 @@ export class SpanExporter {
     else this.queue.push(span);
   }
 
-  private flush(): void {
-    if (this.sending || this.queue.length === 0) return;
+  /** Sends one batch unless one is on its way; resolves when that batch is answered or failed. */
+  private flush(): Promise<void> {
+    if (this.sending || this.queue.length === 0) return this.sending ?? Promise.resolve();
     const batch = this.queue.splice(0, BATCH);
-    this.sending = true;
     let settled = false;
+    let finished!: () => void;
+    this.sending = new Promise((resolve) => (finished = resolve));
+    const sent = this.sending;
     const done = (error?: Error) => {
       if (settled) return;
       settled = true;
-      this.sending = false;
+      this.sending = undefined;
       if (error) this.failed(batch.length, error);
+      finished();
     };
     try {
       const url = new URL(`${this.endpoint.replace(/\/$/, '')}/v1/traces`);
@@ -64,6 +68,7 @@ export class SpanExporter {
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)));
     }
+    return sent;
   }
 
   private failed(spans: number, error: Error): void {
@@ -75,8 +80,15 @@ export class SpanExporter {
     );
   }
 
-  close(): void {
+  /** Sends what is still queued (a stopping hub's last spans), for at most `withinMs`; what is left then is dropped and counted. */
+  async close(withinMs = 5_000): Promise<void> {
     clearInterval(this.timer);
+    const until = Date.now() + withinMs;
+    while ((this.queue.length > 0 || this.sending) && Date.now() < until) {
+      await Promise.race([this.flush(), new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())).unref())]);
+    }
+    this.dropped += this.queue.length;
+    this.queue = [];
   }
 }
 

@@ -72,8 +72,7 @@ export function createPipeline(config: PipelineConfig, onTraceChanged: (traceId:
     exportDropped: () => exporter?.dropped ?? 0,
     spansTruncated: () => truncated,
     close: async () => {
-      exporter?.close();
-      await recorders.close();
+      await Promise.all([exporter?.close(), recorders.close()]);
     },
   };
 }
