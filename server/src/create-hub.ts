@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
-import type { LiveMessage, Recording, SpanSink, StatsSnapshot, TargetInfo } from '@hopscope/shared';
+import type { LiveMessage, Recording, SpanSink, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 import { compareRoutes } from './compare/routes';
 import { restApi } from './http/api';
 import { installGuard } from './http/guard';
@@ -69,7 +69,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const batcher = new ChangeBatcher(50, (ids) => {
     for (const id of ids) {
       const trace = pipeline.store.get(id);
-      if (trace) live.broadcast({ type: 'trace', trace: logs.attachTo(trace) });
+      if (trace) live.broadcast({ type: 'trace', trace: withLogs(trace) });
     }
   });
   const pipeline = createPipeline(config, (id) => {
@@ -77,6 +77,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   });
   const { store } = pipeline;
   const logs = new LogStore({ ...DEFAULT_LOG_LIMITS, ...config.logLimits });
+  const withLogs = (trace: Trace) => logs.attachTo(trace, (spanId) => pipeline.store.requestOf(trace.traceId.split('-')[0]!, spanId));
   // One budget for both OTLP listeners: the bound is on the hub's memory, not per port.
   const receiver: ReceiverOptions = {
     maxBodyBytes: config.maxOtlpBytes ?? 16 * 1024 * 1024,
@@ -116,7 +117,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
     socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
     for (const listener of liveListeners) listener();
   });
-  await app.register(restApi, { store, targets: () => targets, stats, withLogs: (trace) => logs.attachTo(trace) });
+  await app.register(restApi, { store, targets: () => targets, stats, withLogs });
   await app.register(recordingRoutes, {
     replay: config.replay,
     memory: pipeline.recorders.memory,

@@ -148,4 +148,45 @@ describe('requests that share one traceparent', () => {
       requests.map((r) => [r.path, r.path, 'proxy server queue gateway']).sort(),
     );
   });
+
+  it('log records go with the request whose span wrote them', async () => {
+    const traceId = hex(16);
+    const now = Date.now();
+    const span = (spanId: string, parentSpanId: string, kind: number, hop: string, path: string) => ({
+      traceId,
+      spanId,
+      parentSpanId,
+      name: `${hop} ${path}`,
+      kind,
+      startTimeUnixNano: `${now}000000`,
+      endTimeUnixNano: `${now + 3}000000`,
+      attributes: [
+        { key: 'hopscope.hop', value: { stringValue: hop } },
+        { key: 'url.path', value: { stringValue: path } },
+      ],
+    });
+    const requests = [0, 1].map((i) => ({ proxy: hex(8), server: hex(8), gateway: hex(8), path: `/logged/${i}` }));
+    const spans = requests.flatMap((r) => [
+      span(r.proxy, 'feedfacefeedface', 2, 'proxy', r.path),
+      span(r.server, r.proxy, 3, 'server', r.path),
+      span(r.gateway, r.server, 2, 'gateway', r.path),
+    ]);
+    const post = (path: string, body: object) =>
+      request(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/v1/traces', { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }] })).status).toBe(200);
+    const logRecords = requests.map((r) => ({
+      timeUnixNano: `${now + 1}000000`,
+      severityText: 'INFO',
+      body: { stringValue: `written in ${r.path}` },
+      traceId,
+      spanId: r.gateway,
+    }));
+    expect((await post('/v1/logs', { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords }] }] })).status).toBe(200);
+    const listed = (await getJson<Trace[]>(`${hub.url}/api/traces?limit=1000`)).filter((t) => t.traceId.startsWith(traceId));
+    expect(listed).toHaveLength(2);
+    for (const summary of listed) {
+      const trace = await getJson<Trace>(`${hub.url}/api/traces/${summary.traceId}`);
+      expect(trace.logs?.map((l) => l.body)).toEqual([`written in ${trace.path}`]);
+    }
+  });
 });

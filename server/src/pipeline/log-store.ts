@@ -53,9 +53,13 @@ export class LogStore {
   }
 
   /** The trace with its logs in time order, each placed at the hop of the span it was written in; the trace itself when it has none. */
-  attachTo(trace: Trace): Trace {
-    const logs = this.byTrace.get(trace.traceId);
-    if (!logs) return trace;
+  attachTo(trace: Trace, requestOf?: (spanId: string) => string | undefined): Trace {
+    // Requests that share a trace id share its logs: each takes those written in its own spans (store.ts requestOf);
+    // a later request's id is `<trace id>-<proxy span id>`, the first one's the trace id, which keeps the rest.
+    const traceId = trace.traceId.split('-')[0]!;
+    const all = this.byTrace.get(traceId);
+    const logs = requestOf ? all?.filter((log) => ((log.spanId && requestOf(log.spanId)) || traceId) === trace.traceId) : all;
+    if (!logs || logs.length === 0) return trace;
     const hopOf = new Map<string, TraceLog['hop']>();
     for (const hop of trace.hops) if (hop.spanId) hopOf.set(hop.spanId, hop.hop);
     for (const span of trace.spans ?? []) if (span.hop) hopOf.set(span.spanId, span.hop);

@@ -124,6 +124,11 @@ export class TraceStore {
     }
   }
 
+  /** The id of the request a stored span belongs to (request-keys.ts), e.g. for the log records written in it. */
+  requestOf(traceId: string, spanId: string): string | undefined {
+    return this.keys.keyOf(traceId, spanId);
+  }
+
   get size(): number {
     return this.entries.size;
   }
