@@ -344,6 +344,28 @@ describe('an exception below the hops', () => {
     expect(render.hop).toBeUndefined();
   });
 
+  it('on a whole-millisecond tie, the trace error is the innermost exception, not a wrapper that saw it pass', () => {
+    const exception = (type: string) => [{ name: 'exception', timeMs: T0 + 20, attributes: { 'exception.type': type } }];
+    const spans = [
+      ...expressSpans(),
+      span('outer', {
+        name: 'middleware - errors',
+        parentSpanId: 'server',
+        startMs: T0 + 9,
+        endMs: T0 + 21,
+        events: exception('WrappedError'),
+      }),
+      span('inner', {
+        name: 'render item.html',
+        parentSpanId: 'handler',
+        startMs: T0 + 19,
+        endMs: T0 + 20,
+        events: exception('TemplateError'),
+      }),
+    ];
+    for (const order of [spans, [...spans].reverse()]) expect(assembleTrace(order, T0 + 100)!.error).toBe('TemplateError');
+  });
+
   it('a span whose parents form a cycle (a hostile export) does not hang the assembly', () => {
     const spans = [
       ...expressSpans(),

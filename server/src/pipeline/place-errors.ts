@@ -23,7 +23,8 @@ export function placeErrors(
   let byId: Map<string, SpanRecord> | undefined;
   for (const span of spans) {
     const hop = hopBySpanId.get(span.spanId);
-    const exception = span.events.length > 0 ? exceptionOf(span) : undefined;
+    const recorded = span.events.length > 0 ? exceptionOf(span) : undefined;
+    const exception = recorded && { ...recorded, startMs: span.startMs };
     if (exception) first = earliest(first, exception);
     if (hop && exception) ownException.set(hop, earliest(ownException.get(hop), exception));
     else if (hop) {
@@ -46,8 +47,15 @@ export function placeErrors(
   return first?.error;
 }
 
-type Recorded = { error: HopError; timeMs: number };
+type Recorded = { error: HopError; timeMs: number; startMs: number };
 
+/**
+ * The exception recorded first; on a tie (SDKs that stamp whole
+ * milliseconds), the one on the span that started last: the innermost, where
+ * it was raised, not a wrapping middleware's span that saw it pass.
+ */
 function earliest(a: Recorded | undefined, b: Recorded): Recorded {
-  return a && a.timeMs <= b.timeMs ? a : b;
+  if (!a) return b;
+  if (a.timeMs !== b.timeMs) return a.timeMs < b.timeMs ? a : b;
+  return b.startMs > a.startMs ? b : a;
 }
