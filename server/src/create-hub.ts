@@ -96,12 +96,14 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
       {
         ingestLagMs: pipeline.ingestLagMs(),
         liveClients: live.size,
+        // Export drops also stay in liveDropped until test/faults/export-https.test.ts reads exportDropped.
         liveDropped: live.droppedTotal + pipeline.exportDropped(),
         ingestRefused: receiver.budget.refused,
         proxyDropped: config.proxyDropped?.(),
         spansTruncated: pipeline.spansTruncated(),
         liveEvicted: live.evicted,
         ...pipeline.recorders.health(),
+        ...pipeline.exportHealth(),
       },
       config.statsWindowMs ?? 10_000,
     );

@@ -59,6 +59,10 @@ export interface HubHealth {
   storeBytes?: number;
   /** Dashboards disconnected because they stopped reading, or refused because too many were connected (absent in replays). */
   liveEvicted?: number;
+  /** OTLP export (OTEL_EXPORTER_OTLP_ENDPOINT): spans not delivered (failed exports, a full queue). */
+  exportDropped?: number;
+  /** OTLP export: why the last export failed, until one succeeds. */
+  exportError?: string;
   /** `--record FILE`: spans not written (the file failed, or the disk was slower than the spans). */
   recordDropped?: number;
   /** `--record FILE`: why writing the file failed; the hub keeps running without it. */

@@ -137,6 +137,8 @@ export const statsSnapshotSchema = z.object({
     spansTruncated: z.number().optional(),
     storeBytes: z.number().optional(),
     liveEvicted: z.number().optional(),
+    exportDropped: z.number().optional(),
+    exportError: z.string().optional(),
     recordDropped: z.number().optional(),
     recordError: z.string().optional(),
   }),

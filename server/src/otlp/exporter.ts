@@ -1,9 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { SpanRecord } from '@hopscope/shared';
+import { spanBytes } from '../pipeline/span-size';
 import { toExportRequest } from './encode';
 
 const MAX_QUEUE = 10_000;
+/** Spans are capped on arrival (cap-span.ts), but 10,000 of the largest would still be 1 GiB: the queue is bounded by size too. */
+const MAX_QUEUE_BYTES = 32 * 1024 * 1024;
 const BATCH = 512;
 const TRANSPORTS: Record<string, typeof http | typeof https> = { 'http:': http, 'https:': https };
 
@@ -22,7 +25,10 @@ export class SpanExporter {
   private readonly timer: NodeJS.Timeout;
   private sending: Promise<void> | undefined;
   private reported = false;
+  private queuedBytes = 0;
   dropped = 0;
+  /** Why the last failed export failed (shown in the hub's health), until one succeeds. */
+  error: string | undefined;
 
   constructor(
     private readonly endpoint: string,
@@ -33,14 +39,19 @@ export class SpanExporter {
   }
 
   enqueue(span: SpanRecord): void {
-    if (this.queue.length >= MAX_QUEUE) this.dropped++;
-    else this.queue.push(span);
+    const bytes = spanBytes(span);
+    if (this.queue.length >= MAX_QUEUE || this.queuedBytes + bytes > MAX_QUEUE_BYTES) this.dropped++;
+    else {
+      this.queue.push(span);
+      this.queuedBytes += bytes;
+    }
   }
 
   /** Sends one batch unless one is on its way; resolves when that batch is answered or failed. */
   private flush(): Promise<void> {
     if (this.sending || this.queue.length === 0) return this.sending ?? Promise.resolve();
     const batch = this.queue.splice(0, BATCH);
+    for (const span of batch) this.queuedBytes -= spanBytes(span);
     let settled = false;
     let finished!: () => void;
     this.sending = new Promise((resolve) => (finished = resolve));
@@ -50,6 +61,7 @@ export class SpanExporter {
       settled = true;
       this.sending = undefined;
       if (error) this.failed(batch.length, error);
+      else this.error = undefined;
       finished();
     };
     try {
@@ -73,6 +85,7 @@ export class SpanExporter {
 
   private failed(spans: number, error: Error): void {
     this.dropped += spans;
+    this.error = error.message;
     if (this.reported) return;
     this.reported = true;
     this.report(
@@ -89,6 +102,7 @@ export class SpanExporter {
     }
     this.dropped += this.queue.length;
     this.queue = [];
+    this.queuedBytes = 0;
   }
 }
 

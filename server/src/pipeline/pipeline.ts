@@ -28,6 +28,8 @@ export interface Pipeline {
   /** Smoothed delay between a span's end and its arrival here. */
   ingestLagMs(): number;
   exportDropped(): number;
+  /** The OTLP export's part of the hub's health: spans not delivered, and why the last export failed. */
+  exportHealth(): { exportDropped?: number; exportError?: string };
   /** Spans cut to the size caps on arrival. */
   spansTruncated(): number;
   close(): Promise<void>;
@@ -70,6 +72,12 @@ export function createPipeline(config: PipelineConfig, onTraceChanged: (traceId:
     ingest: (spans) => spans.forEach(ingestEnded),
     ingestLagMs: () => lagMs,
     exportDropped: () => exporter?.dropped ?? 0,
+    exportHealth: () => {
+      if (!exporter) return {};
+      return exporter.error === undefined
+        ? { exportDropped: exporter.dropped }
+        : { exportDropped: exporter.dropped, exportError: exporter.error };
+    },
     spansTruncated: () => truncated,
     close: async () => {
       await Promise.all([exporter?.close(), recorders.close()]);

@@ -19,6 +19,8 @@ export interface RecordingRouteDeps {
 }
 
 const IMPORT_LIMIT = 64 * 1024 * 1024;
+/** The exported page holds span names from strangers: should a browser ever show it from here, it runs in an opaque origin, not the hub's. */
+const EXPORT_CSP = "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 const SPANS_PER_LINE = 512;
 
 /** Talk mode's API (README "Talk mode"): replay, import, the Record button, the HTML export. */
@@ -72,6 +74,7 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
     return reply
       .type('text/html; charset=utf-8')
       .header('content-disposition', 'attachment; filename="hopscope-recording.html"')
+      .header('content-security-policy', EXPORT_CSP)
       .send(html);
   });
 }

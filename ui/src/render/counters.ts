@@ -68,7 +68,7 @@ export function renderCounters(
     .text(
       replayLine ??
         (hub
-          ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.spansTruncated ?? 0} cut to size · ${hub.proxyDropped ?? 0} dropped by the proxies · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated${hub.recordError === undefined ? '' : ` · recording to file FAILED, ${hub.recordDropped ?? 0} spans lost: ${hub.recordError}`}`
+          ? `hub: ${hub.spansReceived} spans received · ${hub.spansDropped} dropped · ${hub.spansTruncated ?? 0} cut to size · ${hub.proxyDropped ?? 0} dropped by the proxies · ${hub.ingestRefused ?? 0} OTLP exports refused (overload) · ${hub.tracesEvicted} traces evicted · ingest lag ${hub.ingestLagMs.toFixed(0)} ms · ${hub.liveDropped + droppedMessages} live messages dropped · ${(animatedShare * 100).toFixed(0)}% of requests animated${hub.recordError === undefined ? '' : ` · recording to file FAILED, ${hub.recordDropped ?? 0} spans lost: ${hub.recordError}`}${hub.exportDropped ? ` · OTLP export: ${hub.exportDropped} spans not delivered${hub.exportError ? ` (${hub.exportError})` : ''}` : ''}`
           : 'hub: waiting for statistics…'),
     );
 }
