@@ -62,7 +62,13 @@ export async function sendThroughProxy(app: FastifyInstance, deps: { targets(): 
         if (res.headers[name] !== undefined) out[name] = res.headers[name];
       }
       if (res.headers['content-type'] !== undefined) out[UPSTREAM_TYPE_HEADER] = res.headers['content-type'];
-      reply.raw.writeHead(res.statusCode ?? 502, out);
+      try {
+        reply.raw.writeHead(res.statusCode ?? 502, out);
+      } catch {
+        // A header value Node's parser took but its writer refuses: no answer to relay, and never a crash.
+        res.destroy();
+        return void reply.raw.destroy();
+      }
       // A reset mid-body destroys the answer too (the client sees it cut), instead of leaving it open.
       pipeline(res, reply.raw, () => {});
     });
