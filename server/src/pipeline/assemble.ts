@@ -111,13 +111,16 @@ export function hopOf(span: SpanRecord): HopName | undefined {
 }
 
 /**
- * A span below the hops that failed (an outgoing call refused, a span an app
- * set to ERROR): any such span fails the request. The proxy's own spans mark
- * a 5xx answer ERROR; only a failure they name (error.type) counts.
+ * A span of the app that failed, hop or not (an outgoing call refused, a span
+ * the app set to ERROR): any such span fails the request. The proxy's and
+ * the browser's spans are left out: the proxy names its own failure on its
+ * SERVER span (read first), marks a 5xx answer ERROR without it being its
+ * failure, and a first attempt it resent is superseded by the resend.
  */
 function isAppFailure(span: TraceSpan): boolean {
   if (!span.error) return false;
-  return span.hop === undefined || APP_HOPS.includes(span.hop) || span.attributes[ATTR_ERROR_TYPE] !== undefined;
+  const declared = span.attributes[ATTR_HOPSCOPE_HOP];
+  return !(declared === 'client' || declared === 'proxy' || declared === 'server');
 }
 
 function declaresHop(span: SpanRecord): boolean {
