@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '@hopscope/shared';
 import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
 import { request } from '../support/http';
-import { fullTrace, hopOf, startChildApp, type ChildApp } from './support';
+import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './support';
 import { otelVenv, type OtelVenv } from './python-venv';
 
 /**
@@ -53,7 +53,7 @@ beforeAll(async () => {
     ...extra,
   });
   const djangoPort = await freePort();
-  const [fastapi, django] = await Promise.all([
+  const [fastapi, django] = await startAll(apps, [
     startChildApp(venv.bin('opentelemetry-instrument'), [venv.bin('uvicorn'), '--port', '0', 'fastapi_app:app'], {
       cwd: APPS,
       env: env('fastapi-otel'),
@@ -65,7 +65,6 @@ beforeAll(async () => {
       portOf: listeningOn(/Starting development server at http:\/\/127\.0\.0\.1:(\d+)/),
     }),
   ]);
-  apps.push(fastapi, django);
   const infos = await stack.addTargets([
     { name: 'fastapi-otel', url: fastapi.url },
     { name: 'django-otel', url: django.url },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOPS, type Trace } from '@hopscope/shared';
 import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
 import { request } from '../support/http';
-import { fullTrace, hopOf, startChildApp, type ChildApp } from './support';
+import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './support';
 
 /**
  * An Express app instrumented only by the official Node SDK, set up as its
@@ -37,8 +37,7 @@ function startExpress(extraEnv: NodeJS.ProcessEnv): Promise<ChildApp> {
 beforeAll(async () => {
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   // One app exports every 100 ms; the other keeps every SDK default (a batch each 5 s).
-  const [fast, defaults] = await Promise.all([startExpress({ OTEL_BSP_SCHEDULE_DELAY: '100' }), startExpress({})]);
-  apps.push(fast, defaults);
+  const [fast, defaults] = await startAll(apps, [startExpress({ OTEL_BSP_SCHEDULE_DELAY: '100' }), startExpress({})]);
   const infos = await stack.addTargets([
     { name: 'express', url: fast.url },
     { name: 'express-defaults', url: defaults.url },

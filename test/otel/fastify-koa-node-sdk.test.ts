@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '@hopscope/shared';
 import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
 import { request } from '../support/http';
-import { fullTrace, hopOf, startChildApp, type ChildApp } from './support';
+import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './support';
 
 /**
  * A Fastify 5 app (the Node SDK with @fastify/otel, as its README sets it up)
@@ -34,11 +34,10 @@ function startNodeApp(setup: string, app: string): Promise<ChildApp> {
 
 beforeAll(async () => {
   stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
-  const [fastify, koa] = await Promise.all([
+  const [fastify, koa] = await startAll(apps, [
     startNodeApp('./node-sdk-fastify-setup.cjs', 'fastify-app.cjs'),
     startNodeApp('./node-sdk-setup.cjs', 'koa-app.cjs'),
   ]);
-  apps.push(fastify, koa);
   const infos = await stack.addTargets([
     { name: 'fastify', url: fastify.url },
     { name: 'koa', url: koa.url },

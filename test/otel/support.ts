@@ -44,6 +44,20 @@ export function startChildApp(
   });
 }
 
+/**
+ * Starts several apps at once; each that started is added to `into` (for
+ * afterAll to stop) even when another failed, whose error is then thrown.
+ */
+export async function startAll<T extends Array<Promise<ChildApp>>>(
+  into: ChildApp[],
+  starts: [...T],
+): Promise<{ [K in keyof T]: ChildApp }> {
+  const settled = await Promise.allSettled(starts);
+  for (const result of settled) if (result.status === 'fulfilled') into.push(result.value);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<ChildApp>).value) as { [K in keyof T]: ChildApp };
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
