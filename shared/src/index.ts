@@ -43,6 +43,18 @@ export {
   ATTR_NESTJS_TYPE,
   ATTR_ASGI_EVENT_TYPE,
   ATTR_SERVICE_INSTANCE_ID,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_DB_SYSTEM,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_STATEMENT,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_NAME,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_NET_PEER_NAME,
+  ATTR_NET_PEER_PORT,
   EVENT_EXCEPTION,
   ERROR_TYPES,
 } from './semconv';
@@ -63,9 +75,11 @@ export type {
   TraceLog,
   StackKind,
   Call,
+  Caller,
   CallKind,
   Finding,
   TargetInfo,
+  TargetState,
 } from './model';
 export type { Percentiles, WorkerStats, TargetStats, HubHealth, StatsSnapshot } from './stats';
 export { percentilesOf } from './percentiles';

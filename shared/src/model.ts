@@ -128,6 +128,20 @@ export interface Call {
   status?: number;
   error?: string;
   spanId?: string;
+  /** The request this HTTP call made when it went through a hopscope proxy too (its id in the API). */
+  request?: string;
+  /** That request's target. */
+  requestTarget?: string;
+}
+
+/** The request whose outgoing call made this one (same trace, another service behind hopscope). */
+export interface Caller {
+  /** The calling request's id in the API. */
+  request: string;
+  /** Its target, when it went through a hopscope proxy. */
+  target?: string;
+  /** The calling span (the caller's HTTP CLIENT span). */
+  spanId: string;
 }
 
 /** A problem detected in one request. */
@@ -161,13 +175,26 @@ export interface Trace {
   logs?: TraceLog[];
   /** Outgoing calls (database, HTTP, cache, messaging) made below the app's hops. */
   calls?: Call[];
+  /** Calls beyond the per-trace cap, counted but not listed (findings still count them). */
+  callsDropped?: number;
   findings?: Finding[];
+  /** Set when another request's outgoing call made this one. */
+  calledBy?: Caller;
 }
 
 export interface TargetInfo {
   name: string;
   /** Where the proxy forwards to. */
   upstream: string;
-  /** Where clients send requests (the proxy's listener). */
+  /** Where clients send requests (the proxy's listener); empty while an ephemeral port is not yet chosen. */
   proxy: string;
+  /**
+   * `starting` until the target's proxy listens, `failed` when it could not
+   * (or its thread stopped); missing means ready (recordings, older hubs).
+   */
+  state?: TargetState;
+  /** Why the target failed, when it did. */
+  error?: string;
 }
+
+export type TargetState = 'starting' | 'ready' | 'failed';

@@ -99,3 +99,20 @@ export const ATTR_NESTJS_TYPE = 'nestjs.type';
 export const ATTR_ASGI_EVENT_TYPE = 'asgi.event.type';
 /** A process's unique id in the default resource: the worker identity Python SDKs offer (no `process.pid` by default). */
 export const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
+
+/*
+ * Keys of outgoing calls (CLIENT spans below the app's hops; server/src/pipeline/calls.ts). The
+ * database keys of semconv ≥ 1.26 come first, the older ones that instrumentations still send after.
+ */
+export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
+export const ATTR_DB_SYSTEM = 'db.system';
+export const ATTR_DB_QUERY_TEXT = 'db.query.text';
+export const ATTR_DB_STATEMENT = 'db.statement';
+export const ATTR_DB_NAMESPACE = 'db.namespace';
+export const ATTR_DB_NAME = 'db.name';
+export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
+export const ATTR_DB_COLLECTION_NAME = 'db.collection.name';
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_NET_PEER_NAME = 'net.peer.name';
+export const ATTR_NET_PEER_PORT = 'net.peer.port';

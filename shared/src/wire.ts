@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HOPS } from './hops';
-import type { Call, Finding, Hop, HopError, TargetInfo, Trace, TraceLog, TraceSpan } from './model';
+import type { Call, Caller, Finding, Hop, HopError, TargetInfo, Trace, TraceLog, TraceSpan } from './model';
 import type { LiveMessage } from './wire-types';
 import { RECORDING_VERSION, type Recording } from './recording';
 import type { StatsSnapshot } from './stats';
@@ -74,7 +74,11 @@ export const callSchema = z.object({
   status: z.number().optional(),
   error: z.string().optional(),
   spanId: z.string().optional(),
+  request: z.string().optional(),
+  requestTarget: z.string().optional(),
 });
+
+export const callerSchema = z.object({ request: z.string(), target: z.string().optional(), spanId: z.string() });
 
 export const findingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('repeated_query'), statement: z.string(), count: z.number(), totalMs: z.number() }),
@@ -105,10 +109,18 @@ export const traceSchema = z.object({
   spans: z.array(traceSpanSchema).optional(),
   logs: z.array(traceLogSchema).optional(),
   calls: z.array(callSchema).optional(),
+  callsDropped: z.number().optional(),
   findings: z.array(findingSchema).optional(),
+  calledBy: callerSchema.optional(),
 });
 
-export const targetInfoSchema = z.object({ name: z.string(), upstream: z.string(), proxy: z.string() });
+export const targetInfoSchema = z.object({
+  name: z.string(),
+  upstream: z.string(),
+  proxy: z.string(),
+  state: z.enum(['starting', 'ready', 'failed']).optional(),
+  error: z.string().optional(),
+});
 
 const percentilesSchema = z.object({
   count: z.number(),
@@ -218,6 +230,7 @@ assertSame<Same<z.infer<typeof traceSpanSchema>, TraceSpan>>();
 assertSame<Same<z.infer<typeof traceLogSchema>, TraceLog>>();
 assertSame<Same<z.infer<typeof callSchema>, Call>>();
 assertSame<Same<z.infer<typeof findingSchema>, Finding>>();
+assertSame<Same<z.infer<typeof callerSchema>, Caller>>();
 assertSame<Same<z.infer<typeof traceSchema>, Trace>>();
 assertSame<Same<z.infer<typeof targetInfoSchema>, TargetInfo>>();
 assertSame<Same<z.infer<typeof statsSnapshotSchema>, StatsSnapshot>>();
