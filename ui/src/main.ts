@@ -1,4 +1,5 @@
 import { select } from 'd3';
+import './styles/page.css';
 import type { LiveMessage, Recording, Trace } from '@hopscope/shared';
 import { connectLive, type ConnectionState } from './connection';
 import { bindKeys } from './keyboard';
@@ -18,6 +19,11 @@ import { embeddedRecording } from './talk/embedded';
 import { fetchFullTrace } from './full-trace';
 import { fetchReplay } from './talk/hub-api';
 import { showCaption } from './talk/scenario';
+import { mountDetailPanel } from './detail-panel';
+import { mountLiveState } from './live-state';
+import { renderEmptyState } from './render/empty-state';
+import { renderLegend } from './render/legend';
+import { mountTraceListControls } from './trace-list-keys';
 
 /**
  * Wires the page. Modes: live (the hub's stream), replay (the hub replays a
@@ -122,7 +128,7 @@ function frame(): void {
     rowAt,
     stackOf: (target: string) => source.stackOf(target),
     followed: slow?.trace.traceId ?? followed,
-    onFollow: follow,
+    onFollow: selectTrace,
     current,
   };
   const { animated, total, drawn } = renderFlow(flow, view, drawStatic);
@@ -156,13 +162,9 @@ setInterval(() => {
   const { source, replay, clock } = playback;
   if (clock.paused && !replay) return;
   const at = clock.now();
-  const filter = {
-    target: byId<HTMLSelectElement>('filter-target').value || undefined,
-    status: byId<HTMLSelectElement>('filter-status').value || undefined,
-    route: byId<HTMLInputElement>('filter-route').value.trim() || undefined,
-  };
   // The list is the costliest thing to lay out: twice a second is enough to read it.
-  if (ticks % 2 === 0) renderTraceList(byId<HTMLTableSectionElement>('trace-rows'), source.list(filter, 60, at), selected, selectTrace);
+  if (ticks % 2 === 0) renderList();
+  renderEmptyState(byId('empty-state'), source.targets, !replay && source.list({}, 1, at).length === 0);
   const replayLine = replay
     ? `recording "${replay.recording.title}": ${replay.traces.length} requests over ${((replay.end - replay.start) / 1000).toFixed(1)} s · ${(animatedShare * 100).toFixed(0)}% of requests animated`
     : undefined;
@@ -171,7 +173,6 @@ setInterval(() => {
   renderLagNotice(byId('lag-notice'), replay ? [] : playback.liveDelay.notices(targets, Date.now()));
   const shown = selected ? source.get(selected) : undefined;
   if (shown !== waterfallTrace) showWaterfall(shown);
-  byId('pause').textContent = clock.paused ? 'Resume' : 'Pause';
 }, 250);
 showWaterfall(undefined);
 
@@ -179,18 +180,34 @@ function showWaterfall(trace: Trace | undefined): void {
   waterfallTrace = trace;
   renderWaterfall(byId('waterfall'), trace);
   byId('slowmo-open').hidden = trace === undefined || trace.inFlight;
-  // Live messages may carry only the hops: ask the hub once per version for the span tree.
-  if (trace && !trace.spans && document.body.dataset.mode === 'live') {
-    void fetchFullTrace(trace.traceId).then((full) => {
-      if (full && waterfallTrace === trace) renderWaterfall(byId('waterfall'), full);
+  // Live messages may carry only the hops, and a #trace=ID link may name one the page never saw: ask the hub.
+  const wanted = trace?.traceId ?? selected;
+  if (wanted && !trace?.spans && document.body.dataset.mode === 'live') {
+    void fetchFullTrace(wanted).then((full) => {
+      if (full && waterfallTrace === trace && selected === wanted) renderWaterfall(byId('waterfall'), full);
     });
   }
+}
+
+function currentFilter() {
+  return {
+    target: byId<HTMLSelectElement>('filter-target').value || undefined,
+    status: byId<HTMLSelectElement>('filter-status').value || undefined,
+    route: byId<HTMLInputElement>('filter-route').value.trim() || undefined,
+  };
 }
 
 function selectTrace(traceId: string): void {
   selected = traceId;
   follow(traceId);
+  detail.show(traceId);
   showWaterfall(playback.source.get(traceId));
+}
+
+function closeDetail(): void {
+  selected = undefined;
+  follow(undefined);
+  detail.show(undefined);
 }
 
 function follow(traceId: string | undefined): void {
@@ -232,6 +249,12 @@ function togglePresentation(): void {
   byId('presentation').textContent = on ? 'Exit presentation' : 'Present';
 }
 
+const renderList = () => renderTraceList(byId<HTMLTableSectionElement>('trace-rows'), orderTraces(listed()), selected, selectTrace);
+const listed = () => playback.source.list(currentFilter(), 60, playback.clock.now());
+const orderTraces = mountTraceListControls(() => selected, selectTrace, renderList);
+const detail = mountDetailPanel(selectTrace, closeDetail);
+mountLiveState(playback, () => (byId<HTMLSelectElement>('speed').value = '1'));
+renderLegend(byId('legend'));
 const toggleHelp = () => (byId('help').hidden = !byId('help').hidden);
 for (const rate of SLOW_RATES) select(byId('slowmo-rate')).append('option').attr('value', rate).text(`${rate}×`);
 byId<HTMLSelectElement>('slowmo-rate').value = '0.1';
@@ -282,6 +305,7 @@ bindKeys(document, {
   toggleHelp,
   escape: () => {
     if (!byId('help').hidden) byId('help').hidden = true;
-    else playback.closeSlowMotion();
+    else if (playback.slow) playback.closeSlowMotion();
+    else closeDetail();
   },
 });

@@ -4,6 +4,8 @@ import { stationLabel } from '../stack-words';
 import { hopDuration } from '../waterfall/format';
 import { spanTree, timeDomain } from '../waterfall/span-tree';
 import { appendException } from './exception-box';
+import { appendCalls } from './waterfall-calls';
+import { appendRuler, offsetLabel } from './waterfall-ruler';
 import { renderSpanTree } from './waterfall-spans';
 
 /**
@@ -18,7 +20,7 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
   const root = select(container);
   root.selectAll('*').remove();
   if (!trace) {
-    root.append('p').attr('class', 'hint').text('Click a request in the list to see its waterfall.');
+    root.append('p').attr('class', 'hint').text('Click a request in the list, or a moving dot in the diagram, to see its waterfall.');
     return;
   }
   root
@@ -27,15 +29,18 @@ export function renderWaterfall(container: HTMLElement, trace: Trace | undefined
       `${trace.method} ${trace.path} → ${trace.inFlight ? 'in flight' : (trace.status ?? '')} · ${trace.target}${trace.worker ? ` · worker ${trace.worker}` : ''}`,
     );
   const x = scaleLinear().domain(timeDomain(trace)).range([0, 100]);
+  appendRuler(root, x);
   renderHops(root.append('div').attr('class', 'waterfall-rows'), trace, x);
 
   const rows = spanTree(trace);
   if (rows.length > 0) {
+    appendCalls(root, trace);
     renderSpanTree(root.append('div').attr('class', 'span-tree').attr('data-testid', 'span-tree'), rows, trace, x);
   } else {
     // No span tree (an older recording): the exception goes under the hops, at the hop that failed.
     const failed = trace.hops.find((h) => h.error);
     if (failed?.error) appendException(root, failed.error, `in ${stationLabel(failed.hop, trace.stack)}`);
+    appendCalls(root, trace);
   }
   renderAttributes(root, trace);
 }
@@ -59,6 +64,12 @@ function renderHops(group: ReturnType<typeof select<HTMLDivElement, unknown>>, t
     .attr('class', 'hop-bar')
     .style('left', (d) => `${x(d.start)}%`)
     .style('width', (d) => `${Math.max(0.4, x(d.start + d.duration) - x(d.start))}%`);
+  const zero = x.domain()[0]!;
+  rows
+    .append('span')
+    .attr('class', 'hop-offset')
+    .attr('title', 'when it started, from the start of the request')
+    .text((d) => offsetLabel(Math.max(0, d.start - zero)));
   rows
     .append('span')
     .attr('class', 'hop-duration')
