@@ -9,19 +9,20 @@ const TESTS = fileURLToPath(new URL('../../integrations/wsgi/tests', import.meta
  * How many tests the Python suite has. Python exits 0 on "Ran 0 tests" (a file that fails
  * to be discovered simply vanishes), so the count is pinned: update it with the suite.
  */
-const EXPECTED_TESTS = 55;
+const EXPECTED_TESTS = 74;
 
-/** The only reasons a Python test may skip: software this machine lacks (python3-flask, python3-fastapi, python3-django, uwsgi-plugin-python3, python3-pip). */
+/** The only reasons a Python test may skip: software this machine lacks (python3-flask, python3-fastapi, python3-django, python3-sqlalchemy, uwsgi-plugin-python3, python3-pip). */
 const ALLOWED_SKIPS = [
   'Flask is not installed for this Python',
   'FastAPI is not installed for this Python',
   'Django is not installed for this Python',
+  'SQLAlchemy is not installed for this Python',
   'uwsgi with the python3 plugin is not installed',
   'pip, setuptools (and wheel, for setuptools < 70.1) are not installed for this Python',
 ];
 
 describe('hopscope_wsgi (Python, standard library only)', () => {
-  it(`passes all ${EXPECTED_TESTS} tests of its unittest suite: headers, middleware, 4xx/5xx, exporter, resource, real uWSGI, packaging, keys, ASGI, FastAPI, Django`, () => {
+  it(`passes all ${EXPECTED_TESTS} tests of its unittest suite: headers, middleware, 4xx/5xx, exporter, resource, real uWSGI, packaging, keys, ASGI, FastAPI, Django, calls (sqlite3, SQLAlchemy, http.client)`, () => {
     const run = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-v', '-s', TESTS], {
       encoding: 'utf8',
       timeout: 150_000,

@@ -12,7 +12,7 @@ it waited while other code held it (`hopscope.loop_wait_ms`).
 """
 import sys
 
-from hopscope_wsgi import __version__
+from hopscope_wsgi import __version__, calls_recorded
 from hopscope_wsgi._config import sdk_disabled
 from hopscope_wsgi._exporter import Exporter
 
@@ -24,30 +24,30 @@ SCOPE = "hopscope_asgi"
 _exporters = []
 
 
-def HopscopeASGIMiddleware(app, service_name="asgi-app"):
+def HopscopeASGIMiddleware(app, service_name="asgi-app", record_calls=None):
     exporter = Exporter(service_name, SCOPE)
     _exporters.append(exporter)
-    return ASGIMiddleware(app, exporter)
+    return ASGIMiddleware(app, exporter, calls_recorded(record_calls))
 
 
-def instrument(app, service_name=None):
+def instrument(app, service_name=None, record_calls=None):
     """Instruments a FastAPI or Starlette app in place and returns it; returns Django's ASGI handler
-    or any other ASGI app wrapped (use what it returns)."""
+    or any other ASGI app wrapped (use what it returns). record_calls=False: no database or HTTP calls."""
     if _is_starlette(app):
         if sdk_disabled():
             return app
         from ._starlette import instrument_starlette
 
         name = service_name or "asgi-app"
-        instrument_starlette(app, lambda inner: HopscopeASGIMiddleware(inner, name))
+        instrument_starlette(app, lambda inner: HopscopeASGIMiddleware(inner, name, record_calls))
         return app
     handlers = sys.modules.get("django.core.handlers.asgi")
     if handlers is not None and isinstance(app, handlers.ASGIHandler) and not sdk_disabled():
         from hopscope_wsgi._django import instrument_django
 
         instrument_django()
-        return HopscopeASGIMiddleware(app, service_name or "django-app")
-    return HopscopeASGIMiddleware(app, service_name or "asgi-app")
+        return HopscopeASGIMiddleware(app, service_name or "django-app", record_calls)
+    return HopscopeASGIMiddleware(app, service_name or "asgi-app", record_calls)
 
 
 def stats():

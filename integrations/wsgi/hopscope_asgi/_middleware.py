@@ -13,17 +13,19 @@ class ASGIMiddleware:
     sent), a Server-Timing header, the time the request held the event loop and the time it waited
     for it, and the spans exported when the request is done. Lifespan and WebSocket pass through."""
 
-    def __init__(self, app, exporter):
+    def __init__(self, app, exporter, record_calls=False):
         self.app = app
         self.exporter = exporter
         # OTEL_SDK_DISABLED=true: a pass-through, no spans and no Server-Timing header.
         self.disabled = sdk_disabled()
+        self.record_calls = record_calls
 
     async def __call__(self, scope, receive, send):
         if self.disabled or scope.get("type") != "http":
             return await self.app(scope, receive, send)
         try:
             hops = _request_hops(scope)
+            hops.record_calls = self.record_calls
             monitor = _loop.monitor()
             lag_at_start = monitor.lag_ms
             timer = _loop.StepTimer()
@@ -70,9 +72,9 @@ def _request_hops(scope):
     headers = {}
     for name, value in scope.get("headers") or ():
         name = name.decode("latin-1").lower()
-        if name in ("traceparent", "x-request-start") and name not in headers:
+        if name in ("traceparent", "tracestate", "x-request-start") and name not in headers:
             headers[name] = value.decode("latin-1")
-    hops = RequestHops(scope.get("method", "GET"), scope.get("path", "/") or "/", headers.get("traceparent"), headers.get("x-request-start"))
+    hops = RequestHops(scope.get("method", "GET"), scope.get("path", "/") or "/", headers.get("traceparent"), headers.get("x-request-start"), headers.get("tracestate"))
     # Routes under a Mount carry its prefix in root_path (Starlette): the part added inside the app belongs to the route.
     hops.root_path = scope.get("root_path", "")
     return hops

@@ -12,17 +12,19 @@ class HopscopeMiddleware:
     closed) and the response hop (the app returned → body handed back), a
     Server-Timing header, and the spans exported when the request is done."""
 
-    def __init__(self, app, exporter):
+    def __init__(self, app, exporter, record_calls=False):
         self.app = app
         self.exporter = exporter
         # OTEL_SDK_DISABLED=true: a pass-through, no spans and no Server-Timing header.
         self.disabled = sdk_disabled()
+        self.record_calls = record_calls
 
     def __call__(self, environ, start_response):
         if self.disabled:
             return self.app(environ, start_response)
         try:
             hops = RequestHops.from_environ(environ)
+            hops.record_calls = self.record_calls
         except Exception:  # telemetry never breaks a request
             return self.app(environ, start_response)
         token = CURRENT.set(hops)

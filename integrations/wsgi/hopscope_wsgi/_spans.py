@@ -28,6 +28,18 @@ LOOP_WAIT_MS = "hopscope.loop_wait_ms"
 EXECUTOR = "hopscope.executor"
 THREAD_ID = "thread.id"
 THREAD_NAME = "thread.name"
+# Calls a request makes (CLIENT spans, _calls.py): the database and HTTP client semantic conventions.
+DB_SYSTEM_NAME = "db.system.name"
+DB_SYSTEM = "db.system"  # the pre-1.30 key, still what many backends read
+DB_QUERY_TEXT = "db.query.text"
+DB_OPERATION_NAME = "db.operation.name"
+DB_COLLECTION_NAME = "db.collection.name"
+DB_NAMESPACE = "db.namespace"
+SERVER_ADDRESS = "server.address"
+SERVER_PORT = "server.port"
+URL_FULL = "url.full"
+# Calls past the per-request bound, not recorded (on the view span, else the gateway's).
+CALLS_DROPPED = "hopscope.calls_dropped"
 
 # Every key this package writes on a span, an event or the resource; a key missing here fails the tests.
 ATTRIBUTE_KEYS = (
@@ -49,10 +61,21 @@ ATTRIBUTE_KEYS = (
     EXECUTOR,
     THREAD_ID,
     THREAD_NAME,
+    DB_SYSTEM_NAME,
+    DB_SYSTEM,
+    DB_QUERY_TEXT,
+    DB_OPERATION_NAME,
+    DB_COLLECTION_NAME,
+    DB_NAMESPACE,
+    SERVER_ADDRESS,
+    SERVER_PORT,
+    URL_FULL,
+    CALLS_DROPPED,
 )
 
 KIND_INTERNAL = 1
 KIND_SERVER = 2
+KIND_CLIENT = 3
 
 
 class Span:
@@ -130,7 +153,7 @@ def is_http_answer(exc):
 class RequestHops:
     """The spans of one request inside the app, children of the proxy's CLIENT span."""
 
-    def __init__(self, method, path, traceparent=None, request_start=None):
+    def __init__(self, method, path, traceparent=None, request_start=None, tracestate=None):
         joined = parse_traceparent(traceparent)
         started = parse_request_start(request_start)
         trace_id, parent_id = joined if joined else (new_trace_id(), None)
@@ -142,12 +165,18 @@ class RequestHops:
         self.route = None
         self.view = None
         self.response = None
+        # Outgoing calls (_calls.py): off unless the middleware turns them on; the caller's
+        # tracestate goes on with the trace (W3C trace context) only when we joined its trace.
+        self.record_calls = False
+        self.calls = []
+        self.calls_dropped = 0
+        self.tracestate = tracestate if joined and tracestate and len(tracestate) <= 512 else None
 
     @classmethod
     def from_environ(cls, environ):
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/") or "/"
-        return cls(method, path, environ.get("HTTP_TRACEPARENT"), environ.get("HTTP_X_REQUEST_START"))
+        return cls(method, path, environ.get("HTTP_TRACEPARENT"), environ.get("HTTP_X_REQUEST_START"), environ.get("HTTP_TRACESTATE"))
 
     def routed(self, route):
         """The route matched: `http.route` on the route and gateway spans, and the gateway named after it."""
@@ -160,7 +189,7 @@ class RequestHops:
         return Span(name, self.gateway.trace_id, self.gateway.span_id, start_ns=start_ns, hop=hop)
 
     def spans(self):
-        return [s for s in (self.gateway, self.route, self.view, self.response) if s is not None]
+        return [s for s in (self.gateway, self.route, self.view, self.response) if s is not None] + self.calls
 
     def record_escaped(self, exc):
         """An exception that left the app: recorded on the gateway, unless it is a 4xx answer, or the
@@ -183,9 +212,11 @@ class RequestHops:
             self.gateway.fail(failed.attributes[ERROR_TYPE] if failed is not None else str(status))
         if self.response is None and self.view is not None:
             self.response = self.child("response", "response", start_ns=self.view.end_ns)
-        for span in (self.route, self.view, self.response, self.gateway):
+        for span in (self.route, self.view, self.response, self.gateway, *self.calls):
             if span is not None:
                 span.end(now)
+        if self.calls_dropped:
+            (self.view or self.gateway).attributes[CALLS_DROPPED] = self.calls_dropped
         return self.spans()
 
     def server_timing(self):

@@ -4,14 +4,18 @@ shared/src/semconv.ts: a key written here but declared nowhere fails one or the 
 import unittest
 
 import asyncio
+import sqlite3
 import time
+import urllib.error
+import urllib.request
+from unittest import mock
 
 from support import CleanEnvironment, attributes_of, call, hello_app, request_asgi
 
 import hopscope_asgi
 import hopscope_wsgi
 from hopscope_asgi import _views
-from hopscope_wsgi import _spans
+from hopscope_wsgi import _calls, _spans
 
 try:
     from flask import Flask
@@ -61,6 +65,27 @@ class AttributeKeys(CleanEnvironment):
         asyncio.run(main())
         return ["/waiting", "/blocking", "/thread"]
 
+    def calls(self, endpoint):
+        """A query, an HTTP call (the receiver answers GET with 501), and a request past the bound of calls."""
+
+        def calling(environ, start_response):
+            sqlite3.connect(":memory:").execute("CREATE TABLE t (a)")
+            try:
+                urllib.request.build_opener(urllib.request.ProxyHandler({})).open(endpoint + "/", timeout=5).close()
+            except urllib.error.HTTPError:
+                pass
+            return hello_app(environ, start_response)
+
+        def past_the_bound(environ, start_response):
+            for _ in range(3):
+                sqlite3.connect(":memory:").execute("SELECT 1")
+            return hello_app(environ, start_response)
+
+        with mock.patch.object(_calls, "MAX_CALLS_PER_REQUEST", 2):
+            call(hopscope_wsgi.HopscopeMiddleware(calling, "keys"), "/calls")
+            call(hopscope_wsgi.HopscopeMiddleware(past_the_bound, "keys"), "/calls-past-the-bound")
+        return ["/calls", "/calls-past-the-bound"]
+
     def test_every_key_written_is_declared(self):
         receiver = self.receiver()
 
@@ -81,6 +106,7 @@ class AttributeKeys(CleanEnvironment):
                 client.get(path, headers={"X-Request-Start": "t=%d" % 1_700_000_000_000_000}).close()
                 paths.append(path)
         paths += self.asgi_requests()
+        paths += self.calls(receiver.endpoint)
         for path in paths:
             self.assertIsNotNone(receiver.wait_for_path(path), path)
         written = self.keys_written(receiver)
