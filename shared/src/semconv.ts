@@ -46,6 +46,8 @@ export const ATTR_HOPSCOPE_LOOP_BLOCKED_MS = 'hopscope.loop_blocked_ms';
 export const ATTR_HOPSCOPE_LOOP_WAIT_MS = 'hopscope.loop_wait_ms';
 /** Where the view ran: `event_loop` (an `async def`) or `thread_pool` (a `def` Starlette runs on a worker thread). */
 export const ATTR_HOPSCOPE_EXECUTOR = 'hopscope.executor';
+/** Calls a request made past hopscope_wsgi's bound (1,000 per request): counted, not recorded (on the view span). */
+export const ATTR_HOPSCOPE_CALLS_DROPPED = 'hopscope.calls_dropped';
 /** The thread that ran the view (OpenTelemetry's general attributes). */
 export const ATTR_THREAD_ID = 'thread.id';
 export const ATTR_THREAD_NAME = 'thread.name';
