@@ -1,18 +1,27 @@
 """The example app: the classic hello app plus routes that make the two
-server models differ visibly. Run it with `python3 app.py` (Flask's threaded
-development server) or `gunicorn -c gunicorn.conf.py app:app` (sync workers)."""
+server models differ visibly, and a small book catalogue in SQLite whose
+/books view does N+1 queries (/books-join: the same in one query). Run it with
+`python3 app.py` (Flask's threaded development server) or
+`gunicorn -c gunicorn.conf.py app:app` (sync workers)."""
 import os
 import sys
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "integrations", "wsgi"))
 
 from flask import Flask, jsonify, render_template, request  # noqa: E402
 
 import hopscope_wsgi  # noqa: E402
+from catalogue import BOOKS_IN_CATALOGUE, Catalogue  # noqa: E402
 
 app = Flask(__name__)
 MAX_MS = 60_000
+catalogue = Catalogue()
+# The service /downstream calls (another app, through its hopscope proxy): it joins this request's trace.
+DOWNSTREAM = os.environ.get("HOPSCOPE_EXAMPLE_DOWNSTREAM", "")
+# The downstream is a neighbour on this machine: a proxy meant for the internet must not apply.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _ms(default):
@@ -59,6 +68,43 @@ def cpu():
     while time.perf_counter() < until:
         spins += 1
     return "busy for %d ms (%d spins)\n" % (ms, spins)
+
+
+def _books_wanted():
+    try:
+        return min(max(int(request.args.get("n", 10)), 1), BOOKS_IN_CATALOGUE)
+    except ValueError:
+        return 10
+
+
+@app.route("/books")
+def books():
+    """N+1: one query for the books, then one more per book for its author (10 by default, ?n=1..50)."""
+    return jsonify(catalogue.books_one_author_at_a_time(_books_wanted()))
+
+
+@app.route("/books-join")
+def books_join():
+    """The same answer as /books from one query with a JOIN."""
+    return jsonify(catalogue.books_joined(_books_wanted()))
+
+
+@app.route("/books-sqlalchemy")
+def books_sqlalchemy():
+    """/books through SQLAlchemy's engine (when SQLAlchemy is installed): the same N+1."""
+    rows = catalogue.books_through_sqlalchemy(_books_wanted())
+    if rows is None:
+        return "SQLAlchemy is not installed for this Python\n", 501
+    return jsonify(rows)
+
+
+@app.route("/downstream")
+def downstream():
+    """Calls the service at $HOPSCOPE_EXAMPLE_DOWNSTREAM with urllib and answers what it said."""
+    if not DOWNSTREAM:
+        return "set HOPSCOPE_EXAMPLE_DOWNSTREAM to the URL of a service to call\n", 503
+    with _opener.open(DOWNSTREAM, timeout=10) as answer:
+        return jsonify(status=answer.status, body=answer.read(2000).decode("utf-8", "replace"))
 
 
 @app.route("/crash")
