@@ -47,7 +47,11 @@ export interface RunningHopscope {
   close(): Promise<void>;
 }
 
-export const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+/**
+ * The built dashboard: the ui workspace's dist/ from source, dist/ui beside the
+ * compiled code in the `hopscope` npm package (hopscope/build.ts copies it there).
+ */
+export const UI_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../ui/dist' : './ui', import.meta.url));
 
 /**
  * The composition root: starts the hub, the demo targets when no target was
@@ -66,6 +70,7 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
 
   if (options.scenario) checkScenarioName(options.scenario.name);
   let proxies: ProxyGroup | undefined;
+  const infos: TargetInfo[] = [];
   try {
     const hub = await createHub({
       host,
@@ -77,6 +82,8 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       token: options.token,
       recordFile: options.record,
       proxyDropped: () => proxies?.dropped() ?? 0,
+      // Listed by /api/targets from the hub's first answer, `starting` until their proxies listen.
+      targets: options.targets?.map(starting),
     }).catch((error: unknown) => {
       throw mapPortError(error, 'The hub', host, [
         [port, '--port'],
@@ -88,7 +95,10 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     // The proxies forward on their own thread: the hub's work must not show up as the app's latency.
     const group = startProxyGroup({
       sink: hub.sink,
-      onFailure: (error) => process.stderr.write(`hopscope: the proxies stopped (${error.message}); restart hopscope.\n`),
+      onFailure: (error) => {
+        for (const info of infos) hub.addTarget({ ...info, state: 'failed', error: 'the proxies stopped' });
+        process.stderr.write(`hopscope: the proxies stopped (${error.message}); restart hopscope.\n`);
+      },
     });
     proxies = group;
     closers.push(() => group.close());
@@ -103,9 +113,9 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
       });
       closers.push(() => demo.close());
       targets = demo.targets;
+      for (const target of targets) hub.addTarget(starting(target));
     }
 
-    const infos: TargetInfo[] = [];
     // Proxies take consecutive ports from --proxy-port, in the order targets are given.
     const addTargets = async (specs: TargetSpec[]): Promise<TargetInfo[]> => {
       const added: TargetInfo[] = [];
@@ -120,10 +130,11 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
             captureHeaders: options.captureHeaders,
           })
           .catch((error: unknown) => {
+            hub.addTarget({ ...starting(target), state: 'failed', error: (error as Error).message });
             throw mapPortError(error, `The proxy for "${target.name}"`, host, [[listenPort, '--proxy-port']]);
           });
         closers.push(() => proxy.close());
-        const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url };
+        const info: TargetInfo = { name: target.name, upstream: target.url, proxy: proxy.url, state: 'ready' };
         hub.addTarget(info);
         infos.push(info);
         added.push(info);
@@ -139,6 +150,11 @@ export async function startHopscope(options: HopscopeOptions = {}): Promise<Runn
     await closeAll();
     throw error;
   }
+}
+
+/** A target as the hub lists it before its proxy listens (no proxy URL yet). */
+function starting(target: TargetSpec): TargetInfo {
+  return { name: target.name, upstream: target.url, proxy: '', state: 'starting' };
 }
 
 /** With a token the hub's OTLP port wants it too; apps get it the OTel way (values percent-encoded, W3C Baggage style). */

@@ -4,6 +4,7 @@ import type { LiveMessage, Recording, SpanSink, StatsSnapshot, TargetInfo, Trace
 import { compareRoutes } from './compare/routes';
 import { restApi } from './http/api';
 import { installGuard } from './http/guard';
+import { healthRoute, targetState, type ListenerState } from './http/health';
 import { addressPort, installErrorAnswers, serveDashboard, startOtlpListener } from './http/listeners';
 import { LiveHub } from './http/live';
 import { sendThroughProxy } from './http/send';
@@ -42,6 +43,8 @@ export interface HubConfig extends PipelineConfig {
   proxyDropped?: () => number;
   /** Replay mode (`hopscope replay FILE`): GET /api/replay serves this recording. */
   replay?: Recording;
+  /** Targets known before their proxies listen (state `starting`): /api/targets lists them from the first answer. */
+  targets?: TargetInfo[];
 }
 
 export interface Hub {
@@ -51,6 +54,7 @@ export interface Hub {
   otlpGrpcUrl?: string;
   /** In-process ingest for the proxy: no serialization. */
   sink: SpanSink;
+  /** Adds a target or replaces the one of that name (e.g. `starting` → `ready` once its proxy listens). */
   addTarget(info: TargetInfo): void;
   store: TraceStore;
   /** Sends a message to every dashboard on /api/live (the talk scenario's captions). */
@@ -63,7 +67,11 @@ export interface Hub {
 /** Starts the hub: the trace pipeline, then its listeners (dashboard, API, live stream, OTLP). */
 export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const host = config.host ?? '127.0.0.1';
-  const targets: TargetInfo[] = [];
+  const targets: TargetInfo[] = [...(config.targets ?? [])];
+  // Sending, comparing and recording need a proxy that listens: they see ready targets only, as before states existed.
+  const readyTargets = (): TargetInfo[] =>
+    targets.filter((t) => targetState(t) === 'ready').map(({ state: _state, error: _error, ...target }) => target);
+  const receivers: { otlpHttp: ListenerState; otlpGrpc: ListenerState } = { otlpHttp: 'off', otlpGrpc: 'off' };
   const live = new LiveHub();
   const liveListeners: Array<() => void> = [];
   const batcher = new ChangeBatcher(50, (ids) => {
@@ -92,7 +100,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const stats = (): StatsSnapshot =>
     computeStats(
       store,
-      targets.map((t) => t.name),
+      readyTargets().map((t) => t.name),
       {
         ingestLagMs: pipeline.ingestLagMs(),
         liveClients: live.size,
@@ -114,25 +122,26 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   installErrorAnswers(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/api/live', { websocket: true }, (socket) => {
-    if (!live.add(socket, { type: 'hello', serverTime: Date.now(), targets })) return;
+    if (!live.add(socket, { type: 'hello', serverTime: Date.now(), targets: readyTargets() })) return;
     // Counters fill at once instead of after the next tick.
     socket.send(JSON.stringify({ type: 'stats', stats: stats() }));
     for (const listener of liveListeners) listener();
   });
   await app.register(restApi, { store, targets: () => targets, stats, withLogs });
+  await app.register(healthRoute, { targets: () => targets, receivers: () => receivers });
   await app.register(recordingRoutes, {
     replay: config.replay,
     memory: pipeline.recorders.memory,
     file: pipeline.recorders.file,
-    targets: () => targets,
+    targets: readyTargets,
     traces: () => store.traces(),
     uiDir: config.uiDir,
   });
-  await app.register(sendThroughProxy, { targets: () => targets });
+  await app.register(sendThroughProxy, { targets: readyTargets });
   await app.register(otlpReceiver, receiver);
   await app.register(
     compareRoutes({
-      targets: () => targets,
+      targets: readyTargets,
       tracesSince: (target, since) => [...store.traces()].filter((t) => t.target === target && t.start >= since && !t.inFlight),
     }),
   );
@@ -140,6 +149,8 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
 
   await app.listen({ host, port: config.port ?? 0 });
   port = addressPort(app);
+  // Without a separate OTLP port, POST /v1/traces on this port is the receiver, up now.
+  receivers.otlpHttp = config.otlpPort === null ? 'ready' : 'starting';
   const otlpApp =
     config.otlpPort === null
       ? undefined
@@ -147,7 +158,9 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
           await app.close();
           throw error;
         });
+  if (otlpApp) receivers.otlpHttp = 'ready';
   const grpcPort = config.otlpGrpcPort === undefined ? (config.otlpPort === null ? null : 0) : config.otlpGrpcPort;
+  if (grpcPort !== null) receivers.otlpGrpc = 'starting';
   const grpcListener: GrpcListener | undefined =
     grpcPort === null
       ? undefined
@@ -155,6 +168,7 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
           await Promise.all([app.close(), otlpApp?.close()]);
           throw error;
         });
+  if (grpcListener) receivers.otlpGrpc = 'ready';
   const statsTimer = setInterval(() => {
     if (live.size > 0) live.broadcast({ type: 'stats', stats: stats() });
   }, 1000);

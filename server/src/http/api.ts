@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 import { HubError } from '../errors';
 import type { TraceStore } from '../pipeline/store';
+import { targetState } from './health';
 
 export interface ApiDeps {
   store: TraceStore;
@@ -17,7 +18,8 @@ const MAX_LIST_BYTES = 32 * 1024 * 1024;
 
 /** The REST API (DESIGN.md "Interfaces"): targets, traces, one trace, stats. */
 export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get('/api/targets', async () => deps.targets());
+  // Every configured target from the first answer, each with its state (starting until its proxy listens).
+  app.get('/api/targets', async () => deps.targets().map((target) => ({ ...target, state: targetState(target) })));
 
   app.get('/api/traces', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '../errors';
 import { installBodyDeadline } from './body-deadline';
+import { HEALTH_PATH } from './health';
 import { installSecurityHeaders } from './security-headers';
 
 export interface GuardOptions {
@@ -37,7 +38,9 @@ export function installGuard(app: FastifyInstance, options: GuardOptions): void 
     if (origin !== undefined && (stateChanging || upgrade || api) && !isSameOrigin(origin, host)) {
       throw new HubError('HOPSCOPE_HUB_FORBIDDEN_ORIGIN', `Origin "${origin.slice(0, 100)}" is not this hub`);
     }
-    if (options.token && !hasToken(request, options.token)) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED');
+    // /healthz (health.ts) says nothing a token protects, and container health checks carry none; matched by route.
+    const open = request.routeOptions.url === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD');
+    if (options.token && !open && !hasToken(request, options.token)) throw new HubError('HOPSCOPE_HUB_UNAUTHORIZED');
     if (MUTATING.has(request.method) && !upgrade) checkNotSimpleRequest(request);
     const given = (request.query as Record<string, string> | undefined)?.token;
     if (options.token && given === options.token) {
