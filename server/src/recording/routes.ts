@@ -34,11 +34,8 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
       done(new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error }), undefined);
     }
   });
-  app.get('/api/replay', async () => {
-    if (!deps.replay)
-      throw new HubError('HOPSCOPE_HUB_NOT_FOUND', 'This hub is not replaying a recording (start one with hopscope replay FILE)');
-    return deps.replay;
-  });
+  // Not replaying is the usual answer, not an error: 204, so a live page load logs nothing in the console.
+  app.get('/api/replay', async (_request, reply) => (deps.replay ? deps.replay : reply.code(204).send()));
 
   app.post('/api/import', { bodyLimit: IMPORT_LIMIT }, async (request) => {
     const title = String((request.query as { title?: string }).title ?? 'import').slice(0, 200);

@@ -12,7 +12,8 @@ async function json<T>(response: Response): Promise<T> {
 /** The recording the hub replays (`hopscope replay FILE`), or undefined when it is live. */
 export async function fetchReplay(): Promise<Recording | undefined> {
   const response = await fetch(api('/api/replay')).catch(() => undefined);
-  if (!response?.ok) return undefined;
+  // 204: the hub is live.
+  if (!response?.ok || response.status === 204) return undefined;
   return parseRecording(await response.json());
 }
 
