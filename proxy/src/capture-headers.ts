@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { SECRET_HEADERS, type SpanRecord } from '@hopscope/shared';
+import { SECRET_HEADERS } from '@hopscope/shared';
+import type { ProxySpan } from './spans';
 
 /*
  * OpenTelemetry HTTP semantic conventions: `http.request.header.<key>` and
@@ -21,18 +22,18 @@ export function captureList(names: readonly string[] = []): readonly string[] {
   return [...wanted];
 }
 
-export function captureRequestHeaders(span: SpanRecord, headers: IncomingHttpHeaders, names: readonly string[]): void {
+export function captureRequestHeaders(span: ProxySpan, headers: IncomingHttpHeaders, names: readonly string[]): void {
   capture(span, REQUEST_HEADER_PREFIX, headers, names);
 }
 
-export function captureResponseHeaders(span: SpanRecord, headers: IncomingHttpHeaders, names: readonly string[]): void {
+export function captureResponseHeaders(span: ProxySpan, headers: IncomingHttpHeaders, names: readonly string[]): void {
   capture(span, RESPONSE_HEADER_PREFIX, headers, names);
 }
 
-function capture(span: SpanRecord, prefix: string, headers: IncomingHttpHeaders, names: readonly string[]): void {
+function capture(span: ProxySpan, prefix: string, headers: IncomingHttpHeaders, names: readonly string[]): void {
   for (const name of names) {
     const value = headers[name];
     if (value === undefined) continue;
-    span.attributes[prefix + name] = Array.isArray(value) ? [...value] : [value];
+    span.set(prefix + name, Array.isArray(value) ? [...value] : [value]);
   }
 }

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
+import type { Tracer } from '@opentelemetry/api';
 import type { SpanSink } from '@hopscope/shared';
 import { DEFAULT_BODY_TIMEOUTS, type BodyTimeouts } from './body-timeout';
 import { failureBody, proxyFailure } from './errors';
@@ -14,6 +15,7 @@ import { handleUpgrade } from './upgrade';
 import { recordOverload } from './overload';
 import { refusalFor, refusalText, sendRefusal } from './refusals';
 import { answerServerWideOptions, FORWARDED_METHODS, isServerWideOptions } from './server-options';
+import { privateTracer } from './telemetry/tracer';
 import { dispatchOnFreshConnection, trackedConnector } from './upstream-connections';
 
 export interface ProxyConfig {
@@ -21,7 +23,14 @@ export interface ProxyConfig {
   target: string;
   /** Where requests go: http://host:port[/base]. */
   upstream: string;
+  /** Where every span goes, in flight and finished (through a private SDK TracerProvider's live processor). */
   sink: SpanSink;
+  /**
+   * A tracer whose provider already hands spans to the sink (the proxy
+   * worker's NodeSDK, shared by all its proxies); without one, each proxy
+   * gets a private provider feeding `sink`.
+   */
+  tracer?: Tracer;
   host?: string;
   port?: number;
   /**
@@ -84,7 +93,7 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     basePath: upstream.pathname.replace(/\/$/, ''),
     pool,
     dispatchFresh: (request, handler) => dispatchOnFreshConnection(upstream.origin, connectionOptions, request, handler),
-    sink: config.sink,
+    tracer: config.tracer ?? privateTracer(config.sink),
     via: `1.1 hopscope-${randomBytes(4).toString('hex')}`,
     upstreamHeaderTimeoutMs: config.upstreamHeaderTimeoutMs ?? 60_000,
     bodyTimeouts: { ...DEFAULT_BODY_TIMEOUTS, ...config.requestBodyTimeouts },

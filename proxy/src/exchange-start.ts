@@ -1,16 +1,24 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { formatTraceparent, parseTraceparent, type SpanRecord } from '@hopscope/shared';
+import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { captureRequestHeaders } from './capture-headers';
 import type { ForwardConfig } from './forward-config';
 import { upstreamRequestHeaders } from './headers';
-import { newTraceId } from './ids';
-import { safely, startRequestSpan, startUpstreamSpan } from './spans';
+import { startRequestSpan, startUpstreamSpan, type ProxySpan } from './spans';
+
+/**
+ * W3C Trace Context (traceparent and tracestate) through the SDK's own
+ * propagator: an invalid traceparent starts a new trace, and the caller's
+ * tracestate travels on with the span context to the upstream (the SDK keeps
+ * a parent's tracestate on its children).
+ */
+const propagator = new W3CTraceContextPropagator();
 
 export interface ExchangeStart {
-  /** The proxy hop, already announced to the sink. */
-  serverSpan: SpanRecord;
-  /** The server hop; announce it when the upstream request is sent. */
-  clientSpan: SpanRecord;
+  /** The proxy hop (a SERVER span, started: the live view already has it). */
+  serverSpan: ProxySpan;
+  /** The server hop (a CLIENT span, started). */
+  clientSpan: ProxySpan;
   /** What goes upstream: stripped, then our own headers added (R1, R2). */
   headers: OutgoingHttpHeaders;
 }
@@ -21,23 +29,37 @@ export interface ExchangeStart {
  * carrying the CLIENT span as parent.
  */
 export function startExchange(req: IncomingMessage, config: ForwardConfig): ExchangeStart {
-  const incomingParent = parseTraceparent(req.headers.traceparent);
-  const serverSpan = startRequestSpan(req, config.target, incomingParent?.traceId ?? newTraceId(), incomingParent?.parentSpanId);
+  const parent = incomingContext(req);
+  const serverSpan = startRequestSpan(req, config, parent);
   captureRequestHeaders(serverSpan, req.headers, config.captureHeaders);
-  safely(config.sink, 'spanStarted', serverSpan);
-  const clientSpan = startUpstreamSpan(serverSpan, config.upstream);
+  const clientSpan = startUpstreamSpan(config, serverSpan, req.method ?? 'GET', config.upstream, config.basePath + (req.url ?? '/'));
+  const context = traceHeaders(clientSpan);
   const headers = upstreamRequestHeaders(req.headers, {
     clientAddress: req.socket.remoteAddress ?? '',
     upstreamHost: config.upstream.host,
     via: config.via,
-    traceparent: formatTraceparent(serverSpan.traceId, clientSpan.spanId),
+    traceparent: context.traceparent ?? '',
+    tracestate: context.tracestate,
     requestStartMicros: Math.round(clientSpan.startMs * 1000),
   });
   return { serverSpan, clientSpan, headers };
 }
 
+/** The caller's span context, or none (a new trace) when it sent no valid traceparent. */
+export function incomingContext(req: IncomingMessage) {
+  return propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+}
+
 /** A resend is its own CLIENT span: the app joins the trace under it and measures its queue time from it. */
-export function stampAttempt(headers: OutgoingHttpHeaders, clientSpan: SpanRecord): void {
-  headers.traceparent = formatTraceparent(clientSpan.traceId, clientSpan.spanId);
+export function stampAttempt(headers: OutgoingHttpHeaders, clientSpan: ProxySpan): void {
+  const context = traceHeaders(clientSpan);
+  headers.traceparent = context.traceparent;
+  if (context.tracestate) headers.tracestate = context.tracestate;
   headers['x-request-start'] = `t=${Math.round(clientSpan.startMs * 1000)}`;
+}
+
+function traceHeaders(span: ProxySpan): { traceparent?: string; tracestate?: string } {
+  const carrier: { traceparent?: string; tracestate?: string } = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span.otel), carrier, defaultTextMapSetter);
+  return carrier;
 }

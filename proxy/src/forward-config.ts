@@ -1,5 +1,5 @@
 import type { Dispatcher, Pool } from 'undici';
-import type { SpanSink } from '@hopscope/shared';
+import type { Tracer } from '@opentelemetry/api';
 import type { BodyTimeouts } from './body-timeout';
 
 /** What forwarding one request needs: one per proxy listener, shared by plain requests and upgrades. */
@@ -12,7 +12,8 @@ export interface ForwardConfig {
   pool: Pool;
   /** Sends a request on a new connection of its own: for the one resend resend.ts allows. */
   dispatchFresh(request: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void;
-  sink: SpanSink;
+  /** Makes the proxy's OpenTelemetry spans (the worker's NodeSDK tracer, or a private one in process). */
+  tracer: Tracer;
   via: string;
   /** How long to wait for response headers on connections made outside the pool (upgrades, Expect: 100-continue). */
   upstreamHeaderTimeoutMs: number;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { ATTR_HTTP_REQUEST_RESEND_COUNT, type SpanRecord } from '@hopscope/shared';
+import { ATTR_HTTP_REQUEST_RESEND_COUNT } from '@hopscope/shared';
 import { watchRequestBody } from './body-timeout';
 import { captureResponseHeaders } from './capture-headers';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
@@ -12,7 +12,7 @@ import { relayInterim } from './interim';
 import { countForwardedBytes } from './reclaim';
 import { mayResend } from './resend';
 import { finalHeadForClient, invalidFinalHead, serverTimingOf } from './response-head';
-import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely, startUpstreamSpan } from './spans';
+import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, startUpstreamSpan, type ProxySpan } from './spans';
 import { announceWrite, UpstreamAttempt } from './upstream-connections';
 
 /**
@@ -27,8 +27,9 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, config
 }
 
 class Exchange implements Dispatcher.DispatchHandler {
-  private readonly serverSpan: SpanRecord;
-  private clientSpan: SpanRecord;
+  private readonly serverSpan: ProxySpan;
+  private clientSpan: ProxySpan;
+  private resent = false;
   private readonly headers: OutgoingHttpHeaders;
   private readonly withBody: boolean;
   private controller: Dispatcher.DispatchController | undefined;
@@ -49,10 +50,9 @@ class Exchange implements Dispatcher.DispatchHandler {
   start(): void {
     const { req, res, config } = this;
     res.on('finish', () => {
-      if (this.finished) endSpan(config.sink, this.serverSpan);
+      if (this.finished) endSpan(this.serverSpan);
     });
     res.on('close', () => this.onClientClose());
-    safely(config.sink, 'spanStarted', this.clientSpan);
     // Node's parser is left in upgrade mode after a request that asked to switch protocols: answer it, then close.
     if (askedForUpgrade(req)) res.shouldKeepAlive = false;
     // prependListener, not on(): it watches the chunks whoever reads the body sees, without starting the flow itself.
@@ -104,7 +104,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     this.finished = true;
     this.stopBodyWatch?.();
-    endSpan(this.config.sink, this.clientSpan);
+    endSpan(this.clientSpan);
     this.res.end();
   }
 
@@ -112,8 +112,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     // After the status line went out, any failure truncates the response (R11).
     if (this.res.headersSent) return this.fail(proxyFailure('HOPSCOPE_PROXY_UPSTREAM_RESET_AFTER_START'));
-    if (this.clientSpan.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] === undefined && mayResend(this.req, this.attempt, error, this.withBody))
-      return this.resend(failureFromUpstreamError(error));
+    if (!this.resent && mayResend(this.req, this.attempt, error, this.withBody)) return this.resend(failureFromUpstreamError(error));
     this.fail(failureFromUpstreamError(error));
   }
 
@@ -121,11 +120,11 @@ class Exchange implements Dispatcher.DispatchHandler {
   private resend(firstFailure: ProxyFailure): void {
     const { config } = this;
     recordErrorInSpan(this.clientSpan, firstFailure.errorType, firstFailure.message);
-    endSpan(config.sink, this.clientSpan);
-    this.clientSpan = startUpstreamSpan(this.serverSpan, config.upstream);
-    this.clientSpan.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = 1;
+    endSpan(this.clientSpan);
+    this.resent = true;
+    this.clientSpan = startUpstreamSpan(config, this.serverSpan, this.req.method ?? 'GET', config.upstream, this.path());
+    this.clientSpan.set(ATTR_HTTP_REQUEST_RESEND_COUNT, 1);
     stampAttempt(this.headers, this.clientSpan);
-    safely(config.sink, 'spanStarted', this.clientSpan);
     this.attempt = this.newAttempt();
     this.controller = undefined;
     config.dispatchFresh(this.dispatchOptions(), this);
@@ -136,7 +135,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.finished = true;
     this.stopBodyWatch?.();
     recordErrorInSpan(this.clientSpan, failure.errorType, failure.message);
-    endSpan(config.sink, this.clientSpan);
+    endSpan(this.clientSpan);
     recordErrorInSpan(this.serverSpan, failure.errorType, failure.message);
     if (res.headersSent) {
       res.destroy();
@@ -147,7 +146,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       res.writeHead(failure.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
       res.end(body);
     }
-    endSpan(config.sink, this.serverSpan);
+    endSpan(this.serverSpan);
     const controller = this.controller;
     if (!controller || controller.aborted) return;
     // Aborting destroys an unfinished request body and, with it, the client's socket: then only once the answer above is out.
@@ -159,15 +158,15 @@ class Exchange implements Dispatcher.DispatchHandler {
   private onClientClose(): void {
     const { res, config } = this;
     this.stopBodyWatch?.();
-    if (this.finished) return endSpan(config.sink, this.serverSpan);
+    if (this.finished) return endSpan(this.serverSpan);
     if (res.writableFinished) return;
     this.finished = true;
     const failure = proxyFailure('HOPSCOPE_PROXY_CLIENT_DISCONNECTED');
     recordErrorInSpan(this.clientSpan, failure.errorType, failure.message);
     recordErrorInSpan(this.serverSpan, failure.errorType, failure.message);
     this.controller?.abort(new Error('client went away'));
-    endSpan(config.sink, this.clientSpan);
-    endSpan(config.sink, this.serverSpan);
+    endSpan(this.clientSpan);
+    endSpan(this.serverSpan);
   }
 
   private watchBody(): void {

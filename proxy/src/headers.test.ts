@@ -69,10 +69,11 @@ describe('upstreamRequestHeaders', () => {
     expect(out.via).toBe('1.0 corp-proxy, 1.1 hopscope-abc');
   });
 
-  it('replaces the client traceparent, drops its tracestate, and sends no X-Forwarded-Host without a Host', () => {
+  it("replaces the client traceparent and tracestate with the propagator's, and sends no X-Forwarded-Host without a Host", () => {
     const out = upstreamRequestHeaders({ traceparent: '00-aa-bb-01', tracestate: 'vendor=1' }, context);
     expect(out.traceparent).toBe(context.traceparent);
     expect(out).not.toHaveProperty('tracestate');
+    expect(upstreamRequestHeaders({ tracestate: 'vendor=1,x=2' }, { ...context, tracestate: 'vendor=1' }).tracestate).toBe('vendor=1');
     expect(out).not.toHaveProperty('x-forwarded-host');
     expect(out.host).toBe('127.0.0.1:5000');
   });

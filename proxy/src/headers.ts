@@ -49,6 +49,8 @@ export interface ForwardingContext {
   upstreamHost: string;
   via: string;
   traceparent: string;
+  /** The caller's tracestate as the propagator passes it on (W3C Trace Context §3.3), if any. */
+  tracestate?: string;
   requestStartMicros: number;
 }
 
@@ -70,7 +72,8 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, context: F
   headers.host = context.upstreamHost;
   headers.via = incoming.via ? `${incoming.via}, ${context.via}` : context.via;
   headers.traceparent = context.traceparent;
-  delete headers.tracestate;
+  if (context.tracestate) headers.tracestate = context.tracestate;
+  else delete headers.tracestate;
   headers['x-request-start'] = `t=${context.requestStartMicros}`;
   return headers;
 }

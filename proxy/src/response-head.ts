@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { formatServerTiming, parseServerTiming, type SpanRecord } from '@hopscope/shared';
+import { formatServerTiming, parseServerTiming } from '@hopscope/shared';
 import { nowMs } from './clock';
 import { clientResponseHeaders } from './headers';
+import type { ProxySpan } from './spans';
 
 /**
  * Why an upstream's final response head cannot be forwarded, or undefined.
@@ -17,7 +18,7 @@ export function invalidFinalHead(status: number, headers: IncomingHttpHeaders): 
 }
 
 /** The head sent to the client: the upstream's fields minus hop-by-hop (R1), plus Server-Timing with the proxy's own entries. */
-export function finalHeadForClient(headers: IncomingHttpHeaders, serverSpan: SpanRecord, clientSpan: SpanRecord): OutgoingHttpHeaders {
+export function finalHeadForClient(headers: IncomingHttpHeaders, serverSpan: ProxySpan, clientSpan: ProxySpan): OutgoingHttpHeaders {
   const now = nowMs();
   const timing = formatServerTiming([
     ...parseServerTiming(serverTimingOf(headers)),

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ForwardConfig } from './forward-config';
-import { newTraceId } from './ids';
-import { endSpan, recordResponseStatus, safely, startRequestSpan } from './spans';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { endSpan, recordResponseStatus, startRequestSpan } from './spans';
 
 /** The methods the proxy forwards (CONNECT is refused, R3). */
 export const FORWARDED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -19,10 +19,9 @@ export function isServerWideOptions(req: IncomingMessage): boolean {
  * answers 400). A trace of one proxy span records that it was answered here.
  */
 export function answerServerWideOptions(req: IncomingMessage, res: ServerResponse, config: ForwardConfig): void {
-  const span = startRequestSpan(req, config.target, newTraceId(), undefined);
-  safely(config.sink, 'spanStarted', span);
+  const span = startRequestSpan(req, config, ROOT_CONTEXT);
   res.writeHead(200, { allow: FORWARDED_METHODS, 'content-length': 0 });
   res.end();
   recordResponseStatus(span, 200);
-  endSpan(config.sink, span);
+  endSpan(span);
 }

@@ -1,13 +1,12 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { SpanRecord } from '@hopscope/shared';
 import { failureBody, failureFromUpstreamError, proxyFailure, type ProxyFailure } from './errors';
 import { startExchange } from './exchange-start';
 import type { ForwardConfig } from './forward-config';
 import { stripHopByHop } from './headers';
 import { hasToken } from './incoming';
 import { invalidFinalHead } from './response-head';
-import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, safely } from './spans';
+import { endSpan, recordErrorInSpan, recordResponseStatus, recordUpstreamResponse, type ProxySpan } from './spans';
 
 /**
  * WebSocket upgrades (RFC 9110 §7.8), tunnelled only after the upstream
@@ -24,7 +23,6 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
   // The one exception to hop-by-hop stripping (R1): an accepted WebSocket upgrade.
   headers.connection = 'upgrade';
   headers.upgrade = 'websocket';
-  safely(config.sink, 'spanStarted', clientSpan);
   const upstreamReq = http.request({
     host: config.upstream.hostname,
     port: config.upstream.port || 80,
@@ -35,7 +33,7 @@ export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer
   });
   // Node keeps the first 1000 header lines by default and drops the rest silently; the 16 KiB size limit still bounds them.
   upstreamReq.maxHeadersCount = 0;
-  const finish = (spans: SpanRecord[]) => spans.forEach((span) => endSpan(config.sink, span));
+  const finish = (spans: ProxySpan[]) => spans.forEach(endSpan);
   const fail = (failure: ProxyFailure) => {
     recordErrorInSpan(clientSpan, failure.errorType, failure.message);
     recordErrorInSpan(serverSpan, failure.errorType, failure.message);

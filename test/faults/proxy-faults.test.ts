@@ -179,15 +179,17 @@ describe('proxy faults end as the right status and an error span', () => {
   });
 
   it('announces the request as started before the upstream has answered (in-flight visibility)', async () => {
-    let release: () => void = () => {};
+    let release: (() => void) | undefined;
     const up = await upstream((_req, res) => {
       release = () => res.end('done');
     });
     const { proxy, sink } = await proxyTo(up.url);
     const pending = request(`${proxy.url}/wait`);
     await vi.waitFor(() => expect(sink.started.map((s) => s.attributes['hopscope.hop'])).toEqual(['proxy', 'server']));
+    // The upstream holds the request until released: it must have it first.
+    await vi.waitFor(() => expect(release).toBeDefined(), { timeout: 10_000 });
     expect(sink.ended).toHaveLength(0);
-    release();
+    release!();
     expect((await pending).status).toBe(200);
   });
 

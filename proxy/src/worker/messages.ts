@@ -2,7 +2,7 @@ import type { SpanRecord } from '@hopscope/shared';
 import type { ProxyConfig } from '../create-proxy';
 
 /** What the proxy worker is asked to start: a proxy's configuration without its sink (the worker plugs in the channel). */
-export type WorkerProxyConfig = Omit<ProxyConfig, 'sink'>;
+export type WorkerProxyConfig = Omit<ProxyConfig, 'sink' | 'tracer'>;
 
 /** One span event as it crosses threads: started (in flight) or ended. */
 export type SpanEntry = [kind: 'start' | 'end', span: SpanRecord];

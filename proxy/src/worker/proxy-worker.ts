@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createProxy, type ProxyHandle } from '../create-proxy';
 import { crossError, type ChannelLimits, type FromWorker, type ToWorker, type WorkerCall, type StartedProxy } from './messages';
+import { startWorkerTracing } from '../telemetry/worker-sdk';
 import { SpanChannel } from './span-channel';
 
 /**
@@ -12,13 +13,14 @@ const port = parentPort;
 if (!port) throw new Error('proxy-worker.ts runs in a worker thread (startProxyGroup starts it)');
 const send = (message: FromWorker) => port.postMessage(message);
 const channel = new SpanChannel(send, (workerData as { limits: ChannelLimits }).limits);
+const tracing = startWorkerTracing(channel);
 const proxies = new Map<number, ProxyHandle>();
 let nextHandle = 1;
 
 async function run(call: WorkerCall): Promise<StartedProxy | undefined> {
   switch (call.op) {
     case 'start': {
-      const proxy = await createProxy({ ...call.config, sink: channel });
+      const proxy = await createProxy({ ...call.config, sink: channel, tracer: tracing.tracer });
       const handle = nextHandle++;
       proxies.set(handle, proxy);
       return { handle, name: proxy.name, url: proxy.url, port: proxy.port };
@@ -38,6 +40,7 @@ async function run(call: WorkerCall): Promise<StartedProxy | undefined> {
       const all = [...proxies.values()];
       proxies.clear();
       await Promise.all(all.map((proxy) => proxy.close().catch(() => {})));
+      await tracing.shutdown().catch(() => {});
       return undefined;
     }
   }
