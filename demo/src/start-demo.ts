@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { CONFIG_ENV, type ChildConfig } from './child-process';
+import { childEntry } from './package-layout';
 
 export interface DemoConfig {
   /** OTLP/HTTP base URL the demo apps export to (…/v1/traces is appended). */
@@ -19,7 +19,6 @@ export interface DemoHandle {
   close(): Promise<void>;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 /**
@@ -34,8 +33,8 @@ export async function startDemo(config: DemoConfig): Promise<DemoHandle> {
   const close = () => Promise.all(children.map(stopChild)).then(() => undefined);
   try {
     const [dev, workers] = await Promise.all([
-      startChild('dev-server.ts', { ...base, port: config.devPort ?? 0 }, children, config.env),
-      startChild('workers-master.ts', { ...base, port: config.workersPort ?? 0 }, children, config.env),
+      startChild('dev-server', { ...base, port: config.devPort ?? 0 }, children, config.env),
+      startChild('workers-master', { ...base, port: config.workersPort ?? 0 }, children, config.env),
     ]);
     const url = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return {
@@ -52,9 +51,10 @@ export async function startDemo(config: DemoConfig): Promise<DemoHandle> {
 }
 
 function startChild(file: string, config: ChildConfig, children: ChildProcess[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const child = fork(fileURLToPath(new URL(`./${file}`, import.meta.url)), [], {
-    cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
+  const entry = childEntry(file);
+  const child = fork(entry.file, [], {
+    cwd: entry.cwd,
+    execArgv: entry.execArgv,
     env: { ...process.env, ...env, [CONFIG_ENV]: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

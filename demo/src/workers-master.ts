@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { announceReady, dieWithParent, readChildConfig } from './child-process';
+import { childEntry } from './package-layout';
 
 /**
  * The `workers` target: a pre-fork master like Gunicorn's. The master accepts
@@ -10,7 +10,7 @@ import { announceReady, dieWithParent, readChildConfig } from './child-process';
  * worker that dies is replaced by a new one with a new pid.
  */
 const config = readChildConfig();
-const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const WORKER_FILE = childEntry('worker').file;
 const idle: ChildProcess[] = [];
 const backlog: net.Socket[] = [];
 const workers = new Set<ChildProcess>();

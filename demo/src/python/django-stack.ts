@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { DemoError } from '../errors';
+import { exampleDir } from '../package-layout';
 import { findPython, namedPython, type PythonChoice } from './python-find';
 import { startPythonServer, type PythonServer, type PythonServerOptions } from './python-process';
 
 /** The example Django project (examples/django): under `manage.py runserver` and under Gunicorn. */
-export const DJANGO_EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/django/', import.meta.url));
+export const DJANGO_EXAMPLE_DIR = exampleDir('django');
 
 function djangoPython(options: PythonServerOptions): PythonChoice {
   if (options.python) return namedPython(options.python);

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { DemoError } from '../errors';
+import { exampleDir } from '../package-layout';
 import { findPython, namedPython, type PythonChoice } from './python-find';
 import { startPythonServer, type PythonServer, type PythonServerOptions } from './python-process';
 
@@ -7,7 +7,7 @@ import { startPythonServer, type PythonServer, type PythonServerOptions } from '
  * The example FastAPI app (examples/fastapi) for `hopscope demo --fastapi` and the tests: under
  * uvicorn (one process, the dev setup, or `--workers N`) and under Gunicorn's uvicorn workers.
  */
-export const FASTAPI_EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/fastapi/', import.meta.url));
+export const FASTAPI_EXAMPLE_DIR = exampleDir('fastapi');
 const MODULES = ['fastapi', 'uvicorn'];
 
 /** The Python the FastAPI stack runs under, with Gunicorn; throws the catalogue error naming what to install. */

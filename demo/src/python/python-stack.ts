@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DemoError } from '../errors';
+import { exampleDir } from '../package-layout';
 import { findPython, namedPython, type PythonChoice } from './python-find';
 import { startPythonServer, type PythonServer, type PythonServerOptions } from './python-process';
 
@@ -9,7 +9,7 @@ import { startPythonServer, type PythonServer, type PythonServerOptions } from '
  * the example app under Flask's development server and under Gunicorn, run by
  * the first python3 on PATH that has Flask, else Debian's (python-find.ts).
  */
-export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/flask/', import.meta.url));
+export const EXAMPLE_DIR = exampleDir('flask');
 /** Debian's interpreter and Gunicorn when installed: what the tests' prerequisites check (apt packages). */
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 export const GUNICORN = existsSync('/usr/bin/gunicorn') ? '/usr/bin/gunicorn' : 'gunicorn';
