@@ -18,6 +18,7 @@ import {
   type TraceSpan,
 } from '@hopscope/shared';
 import { deriveAppHops } from './app-timing';
+import { callsOf, MAX_CALLS_PER_TRACE } from './calls';
 import { addFindings } from './findings';
 import { hopSpans, placeSpans } from './hop-spans';
 import { methodOf, pathOf, routeOf, statusCodeOf } from './http-attributes';
@@ -100,7 +101,10 @@ export function assembleTrace(spans: readonly SpanRecord[], nowMs: number): Trac
   if (error !== undefined) trace.error = String(error);
   const stack = stackOf(appSpans);
   if (stack) trace.stack = stack;
-  addFindings(trace);
+  const calls = callsOf(spans, hopBySpanId, tree, nowMs);
+  if (calls.length > 0) trace.calls = calls.slice(0, MAX_CALLS_PER_TRACE);
+  if (calls.length > MAX_CALLS_PER_TRACE) trace.callsDropped = calls.length - MAX_CALLS_PER_TRACE;
+  addFindings(trace, calls);
   return trace;
 }
 

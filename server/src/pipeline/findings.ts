@@ -1,4 +1,5 @@
-import { ATTR_HOPSCOPE_LOOP_BLOCKED_MS, type Finding, type Hop, type Trace } from '@hopscope/shared';
+import { ATTR_HOPSCOPE_LOOP_BLOCKED_MS, type Call, type Finding, type Hop, type Trace } from '@hopscope/shared';
+import { repeatedQueries, sequentialCalls } from './call-findings';
 
 /**
  * Below this, time spent on the event loop between two awaits is the ordinary cost of running
@@ -7,11 +8,12 @@ import { ATTR_HOPSCOPE_LOOP_BLOCKED_MS, type Finding, type Hop, type Trace } fro
 export const BLOCKED_LOOP_MIN_MS = 10;
 
 /**
- * The problems one request shows by itself, from its assembled hops. Pure, and cheap enough to
- * run whenever the trace is assembled again.
+ * The problems one request shows by itself, from its assembled hops and every call it made (the
+ * listed ones and those past the cap). Pure, and cheap enough to run whenever the trace is
+ * assembled again.
  */
-export function findingsOf(trace: Trace): Finding[] {
-  const findings: Finding[] = [];
+export function findingsOf(trace: Trace, calls: readonly Call[] = trace.calls ?? []): Finding[] {
+  const findings: Finding[] = [...repeatedQueries(calls), ...sequentialCalls(calls)];
   const blocked = blockedLoopMs(trace.hops);
   if (blocked !== undefined && blocked >= BLOCKED_LOOP_MIN_MS)
     findings.push({ kind: 'blocked_event_loop', ms: Math.round(blocked * 10) / 10 });
@@ -19,8 +21,8 @@ export function findingsOf(trace: Trace): Finding[] {
 }
 
 /** Sets `trace.findings` when the trace has any (and leaves the field out otherwise). */
-export function addFindings(trace: Trace): void {
-  const findings = findingsOf(trace);
+export function addFindings(trace: Trace, calls?: readonly Call[]): void {
+  const findings = findingsOf(trace, calls);
   if (findings.length > 0) trace.findings = findings;
 }
 

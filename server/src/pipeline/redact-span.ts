@@ -1,4 +1,9 @@
 import {
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_STATEMENT,
+  ATTR_DB_SYSTEM,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_HTTP_URL,
   ATTR_URL_FULL,
   ATTR_URL_PATH,
   ATTR_URL_QUERY,
@@ -7,6 +12,7 @@ import {
   type Attributes,
   type SpanRecord,
 } from '@hopscope/shared';
+import { normalizeStatement } from './normalize-statement';
 
 /**
  * Secrets are never stored (DESIGN.md security defaults): captured credential
@@ -20,6 +26,14 @@ export function redactSpan(span: SpanRecord): SpanRecord {
   redactAttributes(span.attributes);
   // Span names like "GET /login?password=…" are shown and recorded too.
   span.name = redactUrlQuery(span.name);
+  const db = databaseOf(span.attributes);
+  // Query literals are data (emails, tokens): never stored, only the statement with `?` (calls.ts).
+  for (const key of [ATTR_DB_QUERY_TEXT, ATTR_DB_STATEMENT]) {
+    const statement = span.attributes[key];
+    if (typeof statement === 'string') span.attributes[key] = normalizeStatement(statement, db);
+  }
+  // Some instrumentations name the span by its whole statement.
+  if (db !== undefined) span.name = normalizeStatement(span.name, db);
   return span;
 }
 
@@ -36,8 +50,18 @@ export function redactAttributes(attributes: Attributes): void {
   const query = attributes[ATTR_URL_QUERY];
   if (typeof query === 'string') attributes[ATTR_URL_QUERY] = redactQuery(query);
   // url.path should carry no query (semconv), but some instrumentations put one there.
-  for (const key of [ATTR_URL_FULL, ATTR_URL_PATH]) {
+  for (const key of [ATTR_URL_FULL, ATTR_URL_PATH, ATTR_HTTP_URL]) {
     const url = attributes[key];
-    if (typeof url === 'string') attributes[key] = redactUrlQuery(url);
+    if (typeof url === 'string') attributes[key] = redactUrlQuery(redactUserinfo(url));
   }
+}
+
+/** `https://user:pass@host/` → `https://REDACTED:REDACTED@host/`, as the HTTP semantic conventions ask of `url.full`. */
+export function redactUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1REDACTED:REDACTED@');
+}
+
+function databaseOf(attributes: Attributes): string | undefined {
+  const system = attributes[ATTR_DB_SYSTEM_NAME] ?? attributes[ATTR_DB_SYSTEM];
+  return typeof system === 'string' ? system : undefined;
 }
