@@ -18,6 +18,7 @@ from catalogue import BOOKS_IN_CATALOGUE, Catalogue  # noqa: E402
 app = Flask(__name__)
 MAX_MS = 60_000
 catalogue = Catalogue()
+catalogue.connect_sqlalchemy()
 # The service /downstream calls (another app, through its hopscope proxy): it joins this request's trace.
 DOWNSTREAM = os.environ.get("HOPSCOPE_EXAMPLE_DOWNSTREAM", "")
 # The downstream is a neighbour on this machine: a proxy meant for the internet must not apply.

@@ -56,15 +56,27 @@ class Catalogue:
         finally:
             db.close()
 
+    def _sqlalchemy_engine(self, sqlalchemy):
+        if self._engine is None:
+            self._engine = sqlalchemy.create_engine("sqlite:///" + self.path)
+        return self._engine
+
+    def connect_sqlalchemy(self):
+        """Opens SQLAlchemy's first connection now, when it is installed: its first connect runs
+        statements of its own (the dialect's checks), which then belong to no request."""
+        try:
+            import sqlalchemy
+        except ImportError:
+            return
+        self._sqlalchemy_engine(sqlalchemy).connect().close()
+
     def books_through_sqlalchemy(self, n):
         """None when SQLAlchemy is not installed."""
         try:
             import sqlalchemy
         except ImportError:
             return None
-        if self._engine is None:
-            self._engine = sqlalchemy.create_engine("sqlite:///" + self.path)
-        with self._engine.connect() as conn:
+        with self._sqlalchemy_engine(sqlalchemy).connect() as conn:
             books = conn.execute(sqlalchemy.text("SELECT id, title, author_id FROM books ORDER BY id LIMIT :n"), {"n": n}).fetchall()
             author = sqlalchemy.text("SELECT name FROM authors WHERE id = :id")
             return [{"id": i, "title": title, "author": conn.execute(author, {"id": a}).scalar()} for i, title, a in books]
