@@ -10,13 +10,17 @@ import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './enums';
  */
 export class Reader {
   pos: number;
+  /** A Buffer over the same bytes (same indices), so text and ids decode straight from it, without a Buffer made per field. */
+  private readonly view: Buffer;
 
   constructor(
     readonly buf: Uint8Array,
     start = 0,
     readonly end = buf.length,
+    view?: Buffer,
   ) {
     this.pos = start;
+    this.view = view ?? (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
   }
 
   done(): boolean {
@@ -38,6 +42,15 @@ export class Reader {
 
   /** An int64 varint: two's complement, so a negative number is 10 bytes long. */
   int64(): number {
+    // Non-negative values below 2⁵³ (nearly all: status codes, ports, sizes) fit in a double as they are read.
+    const start = this.pos;
+    let fast = 0;
+    for (let i = 0; i < 7 && this.pos < this.end; i++) {
+      const byte = this.buf[this.pos++]!;
+      fast += (byte & 0x7f) * 2 ** (7 * i);
+      if ((byte & 0x80) === 0) return fast;
+    }
+    this.pos = start;
     let result = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw bad('truncated varint');
@@ -50,9 +63,13 @@ export class Reader {
 
   /** fixed64 nanoseconds to epoch ms, keeping microseconds exactly as the JSON decoder does (a double cannot hold the nanoseconds). */
   nanosMs(): number {
-    const lo = BigInt(this.fixed32());
-    const hi = BigInt(this.fixed32());
-    return Number(((hi << 32n) | lo) / 1000n) / 1000;
+    const lo = this.fixed32();
+    const hi = this.fixed32();
+    // hi·2³² = hi·4294967·1000 + hi·296, so whole microseconds = hi·4294967 + ⌊(hi·296 + lo) / 1000⌋: exact
+    // in doubles while it stays below 2⁵³ (until the year 2255); past that, BigInt.
+    const micros = hi * 4294967 + Math.floor((hi * 296 + lo) / 1000);
+    if (micros <= Number.MAX_SAFE_INTEGER) return micros / 1000;
+    return Number(((BigInt(hi) << 32n) | BigInt(lo)) / 1000n) / 1000;
   }
 
   fixed32(): number {
@@ -65,20 +82,33 @@ export class Reader {
 
   /** A length-delimited field as a sub-reader. */
   sub(): Reader {
-    const length = this.varint();
-    if (this.pos + length > this.end) throw bad('truncated field');
-    const reader = new Reader(this.buf, this.pos, this.pos + length);
-    this.pos += length;
-    return reader;
+    const start = this.delimited();
+    return new Reader(this.buf, start, this.pos, this.view);
   }
 
   bytes(): Uint8Array {
-    const r = this.sub();
-    return r.buf.subarray(r.pos, r.end);
+    const start = this.delimited();
+    return this.buf.subarray(start, this.pos);
   }
 
   string(): string {
-    return Buffer.from(this.bytes()).toString('utf8');
+    const start = this.delimited();
+    return this.view.toString('utf8', start, this.pos);
+  }
+
+  /** A bytes field (trace and span ids) as lowercase hex. */
+  hex(): string {
+    const start = this.delimited();
+    return this.view.toString('hex', start, this.pos);
+  }
+
+  /** Steps over a length-delimited field's length and contents; returns where the contents start. */
+  private delimited(): number {
+    const length = this.varint();
+    if (this.pos + length > this.end) throw bad('truncated field');
+    const start = this.pos;
+    this.pos += length;
+    return start;
   }
 
   skip(wireType: number): void {
@@ -106,8 +136,6 @@ export class Reader {
 function bad(detail: string): HubError {
   return new HubError('HOPSCOPE_HUB_BAD_OTLP', `protobuf: ${detail}`);
 }
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 export function decodeExportRequestProtobuf(body: Uint8Array): SpanRecord[] {
   const spans: SpanRecord[] = [];
@@ -179,11 +207,14 @@ function readSpan(reader: Reader, resource: Attributes): SpanRecord {
     events: [],
   };
   let endMs = 0;
-  reader.fields((field, wire) => {
-    if (field === 1 && wire === 2) span.traceId = hex(reader.bytes());
-    else if (field === 2 && wire === 2) span.spanId = hex(reader.bytes());
+  while (!reader.done()) {
+    const tag = reader.varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (field === 1 && wire === 2) span.traceId = reader.hex();
+    else if (field === 2 && wire === 2) span.spanId = reader.hex();
     else if (field === 4 && wire === 2) {
-      const parent = hex(reader.bytes());
+      const parent = reader.hex();
       if (parent) span.parentSpanId = parent;
     } else if (field === 5 && wire === 2) span.name = reader.string();
     else if (field === 6 && wire === 0) span.kind = KIND_BY_NUMBER[reader.varint()] ?? 'internal';
@@ -193,7 +224,7 @@ function readSpan(reader: Reader, resource: Attributes): SpanRecord {
     else if (field === 11 && wire === 2) span.events.push(readEvent(reader.sub()));
     else if (field === 15 && wire === 2) span.status = readStatus(reader.sub());
     else reader.skip(wire);
-  });
+  }
   if (endMs > 0) span.endMs = endMs;
   return span;
 }
@@ -224,11 +255,15 @@ function readStatus(reader: Reader): SpanRecord['status'] {
 export function readKeyValue(reader: Reader, into: Attributes): void {
   let key = '';
   let value: AttrValue | undefined;
-  reader.fields((field, wire) => {
+  // A loop rather than fields(callback): this runs for every attribute of every span.
+  while (!reader.done()) {
+    const tag = reader.varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
     if (field === 1 && wire === 2) key = reader.string();
     else if (field === 2 && wire === 2) value = readAnyValue(reader.sub(), 0);
     else reader.skip(wire);
-  });
+  }
   // Assigning "__proto__" would swap the object's prototype, not add an attribute.
   if (key && key !== '__proto__' && value !== undefined) into[key] = value;
 }
@@ -239,21 +274,24 @@ const MAX_VALUE_DEPTH = 32;
 export function readAnyValue(reader: Reader, depth: number): AttrValue | undefined {
   if (depth > MAX_VALUE_DEPTH) throw bad(`attribute values nested deeper than ${MAX_VALUE_DEPTH}`);
   let value: AttrValue | undefined;
-  reader.fields((field, wire) => {
+  while (!reader.done()) {
+    const tag = reader.varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
     if (field === 1 && wire === 2) value = reader.string();
     else if (field === 2 && wire === 0) value = reader.varint() !== 0;
     else if (field === 3 && wire === 0) value = reader.int64();
     else if (field === 4 && wire === 1) value = readDouble(reader);
     else if (field === 5 && wire === 2) value = readArray(reader.sub(), depth);
-    else if (field === 7 && wire === 2) value = hex(reader.bytes());
+    else if (field === 7 && wire === 2) value = reader.hex();
     else reader.skip(wire);
-  });
+  }
   return value;
 }
 
 function readDouble(reader: Reader): number {
   if (reader.pos + 8 > reader.end) throw bad('truncated double');
-  const value = Buffer.from(reader.buf.buffer, reader.buf.byteOffset + reader.pos, 8).readDoubleLE(0);
+  const value = new DataView(reader.buf.buffer, reader.buf.byteOffset + reader.pos, 8).getFloat64(0, true);
   reader.pos += 8;
   return value;
 }

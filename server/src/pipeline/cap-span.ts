@@ -46,10 +46,24 @@ export function capSpan(span: SpanRecord, caps: SpanCaps = DEFAULT_SPAN_CAPS): b
     event.name = budget.text(event.name);
     capAttributes(event.attributes, caps.maxEventAttributes, budget);
   }
-  // The resource is shared by the spans of one export: its own budget, and cutting it twice changes nothing.
-  const resource = new Budget(caps, caps.maxSpanChars);
-  capAttributes(span.resource, caps.maxAttributes, resource);
-  return budget.cut || resource.cut;
+  return capResource(span.resource, caps) || budget.cut;
+}
+
+/** Resources already cut, and whether cutting them cut anything. */
+const cappedResources = new WeakMap<Attributes, { caps: SpanCaps; cut: boolean }>();
+
+/**
+ * The resource is shared by the spans of one export (thousands of spans):
+ * its own budget, cut once; cutting it again would change nothing, so later
+ * spans reuse the answer.
+ */
+function capResource(resource: Attributes, caps: SpanCaps): boolean {
+  const known = cappedResources.get(resource);
+  if (known?.caps === caps) return known.cut;
+  const budget = new Budget(caps, caps.maxSpanChars);
+  capAttributes(resource, caps.maxAttributes, budget);
+  cappedResources.set(resource, { caps, cut: budget.cut });
+  return budget.cut;
 }
 
 /** Semantic-convention keys are short; a longer one is not a name but data. */

@@ -7,6 +7,16 @@ export interface Placement {
   adopt: string[];
 }
 
+/** What is known of one trace id's spans. */
+interface TraceSpans {
+  /** Span id → the key of the entry holding that span. */
+  home: Map<string, string>;
+  /** Parent span id → spans whose parent has not arrived (made on first need: most traces never wait). */
+  waiting?: Map<string, Set<string>>;
+}
+
+const NO_ADOPTION: string[] = [];
+
 /**
  * Which request a span belongs to. The store keeps one entry per request,
  * not per trace: load tools, retries and test fixtures send many requests
@@ -21,54 +31,63 @@ export interface Placement {
  * A span whose relatives have not arrived waits in the trace's first
  * request and moves when they do (a proxy run apart exports its CLIENT span
  * before its SERVER span, in the same batch).
+ *
+ * Indexed by trace id, then span id: this runs for every span ingested
+ * (hundreds of thousands a second), and a composite `trace:span` string key
+ * cost a string built and hashed per lookup.
  */
 export class RequestKeys {
-  /** `traceId:spanId` → the key of the entry holding that span. */
-  private readonly home = new Map<string, string>();
-  /** `traceId:parentId` → spans whose parent has not arrived. */
-  private readonly waiting = new Map<string, Set<string>>();
+  private readonly traces = new Map<string, TraceSpans>();
   /** Entry keys that hold a proxy SERVER span: a request that is already someone's. */
   private readonly claimed = new Set<string>();
 
   constructor(private readonly exists: (key: string) => boolean) {}
 
   keyOf(traceId: string, spanId: string): string | undefined {
-    return this.home.get(ref(traceId, spanId));
+    return this.traces.get(traceId)?.home.get(spanId);
   }
 
   place(span: SpanRecord): Placement {
-    const id = ref(span.traceId, span.spanId);
-    const known = this.home.get(id);
-    if (known !== undefined) return { key: known, adopt: [] };
-    const key = isProxySpan(span) ? this.requestKey(span) : this.relativeKey(span);
-    this.home.set(id, key);
-    if (isProxySpan(span)) this.claimed.add(key);
-    if (span.parentSpanId && !this.home.has(ref(span.traceId, span.parentSpanId))) {
-      const parent = ref(span.traceId, span.parentSpanId);
-      const siblings = this.waiting.get(parent) ?? this.waiting.set(parent, new Set()).get(parent)!;
-      siblings.add(span.spanId);
+    let trace = this.traces.get(span.traceId);
+    if (trace === undefined) this.traces.set(span.traceId, (trace = { home: new Map() }));
+    const known = trace.home.get(span.spanId);
+    if (known !== undefined) return { key: known, adopt: NO_ADOPTION };
+    const proxy = isProxySpan(span);
+    const key = proxy ? this.requestKey(span) : relativeKey(trace, span);
+    trace.home.set(span.spanId, key);
+    if (proxy) this.claimed.add(key);
+    if (span.parentSpanId && !trace.home.has(span.parentSpanId)) {
+      trace.waiting ??= new Map();
+      const siblings = trace.waiting.get(span.parentSpanId);
+      if (siblings) siblings.add(span.spanId);
+      else trace.waiting.set(span.parentSpanId, new Set([span.spanId]));
     }
-    const children = this.waiting.get(id);
-    this.waiting.delete(id);
-    const adopt = children ? [...children].filter((child) => this.home.get(ref(span.traceId, child)) !== key) : [];
+    const children = trace.waiting?.get(span.spanId);
+    if (children === undefined) return { key, adopt: NO_ADOPTION };
+    trace.waiting!.delete(span.spanId);
+    const adopt: string[] = [];
+    for (const child of children) if (trace.home.get(child) !== key) adopt.push(child);
     return { key, adopt };
   }
 
   /** A span moved with its subtree into another entry. */
   moved(traceId: string, spanId: string, key: string): void {
-    this.home.set(ref(traceId, spanId), key);
+    this.traces.get(traceId)?.home.set(spanId, key);
   }
 
   /** An entry left the store (evicted, or emptied by a move): its spans are no one's any more. */
   forget(key: string, spans: readonly SpanRecord[]): void {
     this.claimed.delete(key);
     for (const span of spans) {
-      if (this.home.get(ref(span.traceId, span.spanId)) === key) this.home.delete(ref(span.traceId, span.spanId));
-      if (!span.parentSpanId) continue;
-      const parent = ref(span.traceId, span.parentSpanId);
-      const siblings = this.waiting.get(parent);
-      siblings?.delete(span.spanId);
-      if (siblings?.size === 0) this.waiting.delete(parent);
+      const trace = this.traces.get(span.traceId);
+      if (trace === undefined) continue;
+      if (trace.home.get(span.spanId) === key) trace.home.delete(span.spanId);
+      if (span.parentSpanId && trace.waiting) {
+        const siblings = trace.waiting.get(span.parentSpanId);
+        siblings?.delete(span.spanId);
+        if (siblings?.size === 0) trace.waiting.delete(span.parentSpanId);
+      }
+      if (trace.home.size === 0 && !trace.waiting?.size) this.traces.delete(span.traceId);
     }
   }
 
@@ -77,22 +96,18 @@ export class RequestKeys {
     if (!this.exists(span.traceId) || !this.claimed.has(span.traceId)) return span.traceId;
     return `${span.traceId}-${span.spanId}`;
   }
+}
 
-  private relativeKey(span: SpanRecord): string {
-    const parent = span.parentSpanId ? this.home.get(ref(span.traceId, span.parentSpanId)) : undefined;
-    if (parent !== undefined) return parent;
-    for (const child of this.waiting.get(ref(span.traceId, span.spanId)) ?? []) {
-      const key = this.home.get(ref(span.traceId, child));
-      if (key !== undefined) return key;
-    }
-    return span.traceId;
+function relativeKey(trace: TraceSpans, span: SpanRecord): string {
+  const parent = span.parentSpanId ? trace.home.get(span.parentSpanId) : undefined;
+  if (parent !== undefined) return parent;
+  for (const child of trace.waiting?.get(span.spanId) ?? []) {
+    const key = trace.home.get(child);
+    if (key !== undefined) return key;
   }
+  return span.traceId;
 }
 
 export function isProxySpan(span: SpanRecord): boolean {
   return span.kind === 'server' && span.attributes[ATTR_HOPSCOPE_HOP] === 'proxy';
-}
-
-function ref(traceId: string, spanId: string): string {
-  return `${traceId}:${spanId}`;
 }

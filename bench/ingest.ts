@@ -1,0 +1,99 @@
+import { request } from 'node:http';
+import { context, trace as otelTrace, SpanKind } from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createHub } from '@hopscope/server';
+
+/**
+ * `npx tsx bench/ingest.ts [json|protobuf|both] [BATCHES]`: the hub's OTLP/HTTP
+ * ingest rate, end to end. Batches of 4,000 real SDK spans (1,000 traces of a
+ * SERVER span and three children with HTTP attributes, made by
+ * @opentelemetry/sdk-trace-base and serialized by @opentelemetry/otlp-transformer,
+ * as an app's exporter sends them), posted 4 at a time to a hub in this
+ * process; the clock runs from the first POST until the store has counted
+ * every span (the receiver answers after the spans are stored). Each batch
+ * has new trace ids, so the store fills and evicts as it would in use.
+ * Prints one JSON line per format.
+ */
+const SPANS_PER_BATCH = 4000;
+const IN_FLIGHT = 4;
+const WARMUP_BATCHES = 8;
+const [formatArg = 'both', batchesArg = '60'] = process.argv.slice(2);
+const batches = Math.min(Math.max(Number(batchesArg), 1), 200);
+const formats = formatArg === 'both' ? (['protobuf', 'json'] as const) : ([formatArg] as Array<'json' | 'protobuf'>);
+
+function sdkSpans(batch: number): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracer = provider.getTracer('opentelemetry.instrumentation.wsgi', '0.49b0');
+  for (let t = 0; t < SPANS_PER_BATCH / 4; t++) {
+    const root = tracer.startSpan('GET /items/<id>', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.path': `/items/${batch}-${t}`,
+        'url.scheme': 'http',
+        'http.route': '/items/<id>',
+        'http.response.status_code': 200,
+        'server.address': '127.0.0.1',
+        'server.port': 8000,
+        'user_agent.original': 'wrk/4.2.0',
+        'hopscope.hop': 'gateway',
+      },
+    });
+    const inside = otelTrace.setSpan(context.active(), root);
+    for (const hop of ['route', 'view', 'response']) tracer.startSpan(hop, { attributes: { 'hopscope.hop': hop } }, inside).end();
+    root.end();
+  }
+  return memory.getFinishedSpans();
+}
+
+function post(url: URL, body: Uint8Array, contentType: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': contentType, 'content-length': body.byteLength } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function run(format: 'json' | 'protobuf'): Promise<void> {
+  const serializer = format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  const contentType = format === 'json' ? 'application/json' : 'application/x-protobuf';
+  const bodies: Uint8Array[] = [];
+  for (let i = 0; i < WARMUP_BATCHES + batches; i++) bodies.push(serializer.serializeRequest(sdkSpans(i))!);
+  const hub = await createHub({ port: 0, otlpPort: 0, otlpGrpcPort: null });
+  const url = new URL(hub.otlpUrl);
+  const send = async (list: Uint8Array[]) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < list.length) await post(url, list[next++]!, contentType);
+      }),
+    );
+  };
+  await send(bodies.slice(0, WARMUP_BATCHES));
+  const before = hub.store.spansReceived;
+  const started = process.hrtime.bigint();
+  await send(bodies.slice(WARMUP_BATCHES));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const spans = hub.store.spansReceived - before;
+  if (spans !== batches * SPANS_PER_BATCH) throw new Error(`stored ${spans} spans, sent ${batches * SPANS_PER_BATCH}`);
+  const bytes = bodies.slice(WARMUP_BATCHES).reduce((sum, b) => sum + b.byteLength, 0);
+  console.log(
+    JSON.stringify({
+      format,
+      batches,
+      spans,
+      seconds: Number(seconds.toFixed(3)),
+      spansPerSecond: Math.round(spans / seconds),
+      mbPerSecond: Number((bytes / seconds / 1e6).toFixed(1)),
+      tracesStored: hub.store.size,
+    }),
+  );
+  await hub.close();
+}
+
+for (const format of formats) await run(format);
