@@ -35,6 +35,96 @@ describe('talk mode on a live dashboard', () => {
     await stack?.close();
   });
 
+  // The page around the diagram, at a laptop's 1366×768, on the fresh stack before any other test sends traffic.
+  describe('the page around the diagram', () => {
+    let laptop: Page;
+    const errors: string[] = [];
+    const shot = (name: string) => new URL(`../../test-results/${name}`, import.meta.url).pathname;
+    beforeAll(async () => {
+      laptop = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      laptop.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      laptop.on('pageerror', (error) => void errors.push(error.message));
+      await laptop.goto(stack.hubUrl);
+      await laptop.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
+    });
+    afterAll(async () => {
+      await laptop?.close();
+    });
+
+    it('a live page load logs no console error and shows a newcomer where to send requests', async () => {
+      const empty = laptop.getByTestId('empty-state');
+      await expect.poll(() => empty.isVisible()).toBe(true);
+      await expect.poll(() => laptop.getByTestId('empty-curl').allTextContents()).toEqual(stack.targets.map((t) => `curl -i ${t.proxy}/`));
+      expect(await laptop.getByTestId('legend').textContent()).toContain('waiting for a worker');
+      await laptop.screenshot({ path: shot('page-empty-state.png') });
+      expect(errors).toEqual([]);
+    });
+
+    it('Pause turns into Resume and the badge says paused, in presentation mode too; Go live returns', async () => {
+      const pause = laptop.getByTestId('pause');
+      const badge = laptop.getByTestId('connection');
+      await pause.click();
+      await expect.poll(() => pause.textContent()).toBe('Resume');
+      await expect.poll(() => badge.textContent()).toBe('paused');
+      await laptop.keyboard.press('p');
+      expect(await pause.isVisible()).toBe(true);
+      expect(await laptop.getByTestId('go-live').isVisible()).toBe(true);
+      await laptop.screenshot({ path: shot('page-paused-presentation.png') });
+      await laptop.getByTestId('go-live').click();
+      await expect.poll(() => badge.textContent()).toBe('live');
+      expect(await pause.textContent()).toBe('Pause');
+      expect(await laptop.getByTestId('go-live').isVisible()).toBe(false);
+      await laptop.keyboard.press('p');
+      // At 0.1× the view falls behind the live edge, and says by how much.
+      await laptop.getByTestId('speed').selectOption('0.1');
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^\d+ s behind$/);
+      await laptop.getByTestId('go-live').click();
+      await expect.poll(() => badge.textContent()).toBe('live');
+      expect(await laptop.getByTestId('speed').inputValue()).toBe('1');
+    });
+
+    it("a dot's click, a row's click and a #trace=ID link open the request's detail beside the list, above the fold", async () => {
+      const slow = request(`${stack.targets[0]!.proxy}/slow?ms=1500`);
+      const dot = laptop.getByTestId('particle').first();
+      await dot.waitFor({ timeout: 10_000 });
+      const traceId = (await dot.getAttribute('data-trace-id'))!;
+      await dot.dispatchEvent('click');
+      const panel = laptop.getByTestId('detail-panel');
+      const inView = async () => {
+        const box = await panel.boundingBox();
+        return box !== null && box.y >= 0 && box.y + 100 <= 768 && box.x + box.width <= 1366 + 1;
+      };
+      await expect.poll(inView).toBe(true);
+      await expect.poll(() => laptop.getByTestId('waterfall').textContent()).toContain('/slow');
+      await slow;
+      await laptop.getByTestId('detail-close').click();
+      expect(await panel.isVisible()).toBe(false);
+      const row = laptop.locator(`[data-testid=trace-row][data-trace-id="${traceId}"]`);
+      await row.click();
+      await expect.poll(inView).toBe(true);
+      await expect.poll(() => laptop.getByTestId('waterfall-hop').count()).toBeGreaterThan(3);
+      expect(await laptop.getByTestId('waterfall-ruler').isVisible()).toBe(true);
+      // No horizontal page scroll with the panel open.
+      expect(await laptop.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      expect(new URL(laptop.url()).hash).toBe(`#trace=${traceId}`);
+      await laptop.screenshot({
+        path:
+          process.env.UPDATE_SCREENSHOT === '1'
+            ? new URL('../../docs/detail-panel.png', import.meta.url).pathname
+            : shot('detail-panel.png'),
+      });
+      const linked = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      try {
+        await linked.goto(`${stack.hubUrl}/#trace=${traceId}`);
+        await expect.poll(() => linked.getByTestId('detail-panel').isVisible(), { timeout: 10_000 }).toBe(true);
+        await expect.poll(() => linked.getByTestId('waterfall').textContent(), { timeout: 10_000 }).toContain('GET /slow');
+      } finally {
+        await linked.close();
+      }
+      expect(errors).toEqual([]);
+    });
+  });
+
   it('Record, then download: the session as OTLP JSON lines', async () => {
     const record = page.getByTestId('record');
     await record.click();

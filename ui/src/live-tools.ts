@@ -6,14 +6,19 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 /** The tools that need a live hub: the Compare view and "Send a request". */
 export function mountLiveTools(onSent: (traceId: string) => void): void {
   let compareMounted = false;
-  byId('tab-compare').addEventListener('click', () => {
+  // A view of its own: the form and results beside the diagram, so a run is seen animating the rows.
+  const tab = byId('tab-compare');
+  tab.addEventListener('click', () => {
     const section = byId('compare');
     section.hidden = !section.hidden;
+    document.body.dataset.view = section.hidden ? 'dashboard' : 'compare';
+    tab.textContent = section.hidden ? 'Compare' : '← Dashboard';
+    tab.setAttribute('aria-pressed', String(!section.hidden));
     if (!compareMounted) {
       compareMounted = true;
       mountCompareView(section, location.origin);
     }
-    if (!section.hidden) section.scrollIntoView({ behavior: 'smooth' });
+    window.scrollTo({ top: 0 });
   });
   byId<HTMLFormElement>('send-form').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -2,8 +2,13 @@ import { axisBottom, axisLeft, line, scaleLinear, scaleLog, select } from 'd3';
 import { enoughSamples, type CompareRunAnswer, type HopName } from '@hopscope/shared';
 
 const COLORS = ['var(--accent)', 'var(--queue)', 'var(--particle)', 'var(--fail)'];
+const HOP_COLUMNS: HopName[] = ['queue', 'gateway', 'route', 'view', 'response'];
 
-/** One run's result: the sentences, a percentile table, per-hop p50s and the overlaid latency histograms. */
+/**
+ * One run's result: the sentences, the tables `hopscope compare` prints (the
+ * percentiles, then each hop's p50 / p99 and each worker's requests), and the
+ * overlaid latency histograms with each legend label in its curve's colour.
+ */
 export function renderCompareResult(container: HTMLElement, run: CompareRunAnswer): void {
   const root = select(container);
   root.selectAll('*').remove();
@@ -11,12 +16,11 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
     root.append('p').attr('class', 'compare-sentence').attr('data-testid', 'compare-sentence').text(comparison.sentence);
   for (const warning of run.warnings) root.append('p').attr('class', 'compare-warning').text(`warning: ${warning}`);
   const table = root.append('table').attr('class', 'compare-table').attr('data-testid', 'compare-table');
-  const hopNames: HopName[] = ['queue', 'gateway', 'view', 'response'];
   table
     .append('thead')
     .append('tr')
     .selectAll('th')
-    .data(['target', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors', 'waiting', ...hopNames.map((h) => `${h} p50`)])
+    .data(['target', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors', 'waiting for a worker'])
     .join('th')
     .text((d) => d);
   table
@@ -32,11 +36,11 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
         (k === 'p999' || k === 'max') && !enoughSamples(k, r.latency.count) ? '–' : `${r.latency[k].toFixed(1)} ms`,
       ),
       String(Object.values(r.errors).reduce((a, b) => a + b, 0)),
-      `${(r.queueShare * 100).toFixed(0)}%`,
-      ...hopNames.map((h) => (r.hops[h] ? `${r.hops[h]!.p50.toFixed(1)} ms` : '–')),
+      r.tracedRequests > 0 ? `${(r.queueShare * 100).toFixed(0)}%` : '–',
     ])
     .join('td')
     .text((d) => d);
+  appendHopTable(root, run);
 
   const width = 640;
   const height = 200;
@@ -79,12 +83,48 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
       .attr('fill', 'none')
       .attr('stroke', COLORS[i % COLORS.length]!)
       .attr('stroke-width', 2);
+    // An inline style: the stylesheet colours the histogram's text, and the legend must match its curve.
     svg
       .append('text')
+      .attr('class', 'histogram-legend')
+      .attr('data-testid', 'compare-legend')
       .attr('x', width - margin.right - 4)
       .attr('y', margin.top + 14 * (i + 1))
       .attr('text-anchor', 'end')
-      .attr('fill', COLORS[i % COLORS.length]!)
-      .text(r.target);
+      .style('fill', COLORS[i % COLORS.length]!)
+      .style('font-weight', '700')
+      .text(`━ ${r.target}`);
   });
+}
+
+/** Per hop p50 / p99 (ms) and each worker's requests, as `hopscope compare` prints them. */
+function appendHopTable(root: ReturnType<typeof select<HTMLElement, unknown>>, run: CompareRunAnswer): void {
+  if (!run.results.some((r) => r.tracedRequests > 0)) {
+    root.append('p').attr('class', 'hint').text('No per-hop times: these targets were not traced by this hub.');
+    return;
+  }
+  const ms = (v: number) => v.toFixed(1);
+  const table = root.append('table').attr('class', 'compare-table compare-hops').attr('data-testid', 'compare-hops');
+  table
+    .append('thead')
+    .append('tr')
+    .selectAll('th')
+    .data(['target', ...HOP_COLUMNS.map((h) => `${h} p50 / p99 ms`), 'workers (requests)'])
+    .join('th')
+    .text((d) => d);
+  table
+    .append('tbody')
+    .selectAll('tr')
+    .data(run.results)
+    .join('tr')
+    .selectAll('td')
+    .data((r) => [
+      r.target,
+      ...HOP_COLUMNS.map((h) => (r.hops[h] ? `${ms(r.hops[h]!.p50)} / ${ms(r.hops[h]!.p99)}` : '–')),
+      Object.entries(r.workers)
+        .map(([worker, s]) => `${worker}: ${s.requests}`)
+        .join(' · ') || '–',
+    ])
+    .join('td')
+    .text((d) => d);
 }

@@ -2,6 +2,9 @@ import { select, type Selection } from 'd3';
 import type { CompareRunAnswer, CompareRunSummary } from '@hopscope/shared';
 import { renderCompareResult } from './result';
 
+/** How often the open view asks for saved runs: a CLI run appears within this. */
+const SAVED_RUNS_REFRESH_MS = 2_000;
+
 /**
  * The dashboard's Compare view: start a run (the same load through each
  * target's proxy), follow its progress, read the result; saved runs re-open.
@@ -85,11 +88,15 @@ export function mountCompareView(container: HTMLElement, hubBase: string): void 
       .attr('data-testid', 'compare-saved-run')
       .text(
         (d) =>
-          `${new Date(d.startedAt).toLocaleTimeString()} · ${d.spec.targets.join(' vs ')} · ${d.spec.paths.map((p) => p.path).join(', ')} · ${d.status}${d.sentences[0] ? ` — ${d.sentences[0]}` : ''}`,
+          `${new Date(d.startedAt).toTimeString().slice(0, 8)} · ${d.spec.targets.join(' vs ')} · ${d.spec.paths.map((p) => p.path).join(', ')} · ${d.status}${d.sentences[0] ? ` — ${d.sentences[0]}` : ''}`,
       )
       .on('click', (_event, d) => void showRun(d.id));
   };
   void refreshSaved();
+  // A run started from the CLI (`hopscope compare`) shows up here by itself while the view is open.
+  setInterval(() => {
+    if (!container.hidden && document.visibilityState === 'visible') void refreshSaved().catch(() => undefined);
+  }, SAVED_RUNS_REFRESH_MS);
 
   form.on('submit', (event: SubmitEvent) => {
     event.preventDefault();
