@@ -26,7 +26,7 @@ export const TALK_SCENARIO: Scenario = {
   name: 'talk',
   steps: [
     {
-      caption: 'One request, in slow motion: from the browser through the proxy to the app, and back.',
+      caption: 'One request, in slow motion: from a client through the proxy to the app, and back.',
       durationMs: 15_000,
       action: { kind: 'focus', target: 'dev', path: '/items/7', rate: 0.1 },
     },
@@ -44,7 +44,7 @@ export const TALK_SCENARIO: Scenario = {
     },
     {
       caption:
-        'That yellow stretch is the queue hop: time spent waiting for a free worker, before your code even runs. More workers, shorter line.',
+        'The yellow line in front of the dev server was the queue hop: time spent waiting for a free worker, before your code even runs. More workers, shorter line.',
       durationMs: 0,
       action: { kind: 'caption' },
     },
