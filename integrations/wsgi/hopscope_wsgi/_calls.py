@@ -1,7 +1,8 @@
 """Calls a request makes (database queries, outgoing HTTP) as CLIENT spans, children of the hop
 they happen in (the view, usually). The hooks (_sqlite.py, _sqlalchemy.py, _http_client.py) are
 installed once per process; each records only inside a request whose middleware turned calls on,
-so code outside a request (start-up, the exporter's thread) is never recorded.
+so code outside a request is never recorded: start-up, and the exporter, which sends from its own
+thread or, under uWSGI without threads, after the request's context is gone.
 
 Every entry point here swallows its own failures: telemetry never raises into the app."""
 import contextvars
@@ -19,8 +20,6 @@ MAX_CALLS_PER_REQUEST = 1000
 # The call in progress on this thread or task: a call made while another is recorded (SQLAlchemy
 # driving sqlite3, a client library on top of http.client) is the same call, recorded once.
 _ACTIVE = contextvars.ContextVar("hopscope_active_call", default=None)
-# Set while hopscope itself talks (the exporter): never a call of the app's.
-SUPPRESSED = contextvars.ContextVar("hopscope_suppressed", default=False)
 
 _installed = False
 
@@ -55,8 +54,6 @@ def start(name):
     """A CLIENT span for a call starting now, or None when it is not to be recorded (no request,
     calls off, inside another recorded call, or past the per-request bound). Call finish() after."""
     try:
-        if SUPPRESSED.get():
-            return None
         hops = CURRENT.get()
         if hops is None or not hops.record_calls:
             return None

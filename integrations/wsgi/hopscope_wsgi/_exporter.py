@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.request
 
-from . import _calls, _config, _uwsgi
+from . import _config, _uwsgi
 from ._otlp_json import SCOPE, export_request
 
 MAX_QUEUE = 2048
@@ -134,7 +134,6 @@ class Exporter:
                 self._send(batch)
 
     def _send(self, batch, timeout=TIMEOUT_SECONDS):
-        suppressed = _calls.SUPPRESSED.set(True)  # our own HTTP request is no call of the app's
         try:
             body = json.dumps(export_request(_config.resource(self.service_name), batch, self.scope)).encode("utf-8")
             headers = _config.headers()
@@ -149,8 +148,6 @@ class Exporter:
             self.dropped += len(batch)
             self._warn(exc)
             return False
-        finally:
-            _calls.SUPPRESSED.reset(suppressed)
 
     def _warn(self, exc):
         """Says how many spans were lost, at most every 5 seconds per process."""

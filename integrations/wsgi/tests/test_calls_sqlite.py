@@ -7,7 +7,9 @@ import unittest
 from unittest import mock
 
 from calls_support import app_running, attrs, request_calls
-from support import CleanEnvironment, attributes_of
+from support import CleanEnvironment, attributes_of, call_asgi
+
+import hopscope_asgi
 
 import hopscope_wsgi
 from hopscope_wsgi import _calls, _sql
@@ -118,6 +120,18 @@ class SqliteCalls(CleanEnvironment):
             _, calls = request_calls(self, self.receiver, app_running(self.n_plus_one), "/broken", 10)
         self.assertEqual(len(calls), 10)  # recorded with what could be described; the view got its rows
 
+    def test_an_asgi_apps_queries_are_its_calls_too(self):
+        async def app(scope, receive, send):
+            names = self.n_plus_one()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": ", ".join(names).encode()})
+
+        call_asgi(hopscope_asgi.HopscopeASGIMiddleware(app, "calls"), "/asgi-authors")
+        gateway = self.receiver.wait_for_path("/asgi-authors")
+        calls = _wait_for(self.receiver, lambda s: s["traceId"] == gateway["traceId"] and s["kind"] == 3, every=True)
+        self.assertEqual(len(calls), 10)
+        self.assertEqual({c["parentSpanId"] for c in calls}, {gateway["spanId"]})
+
     @unittest.skipIf(Flask is None, "Flask is not installed for this Python")
     def test_under_flask_the_calls_are_children_of_the_view(self):
         app = Flask("catalogue")
@@ -130,12 +144,12 @@ class SqliteCalls(CleanEnvironment):
         self.assertEqual({c["parentSpanId"] for c in calls}, {view["spanId"]})
 
 
-def _wait_for(receiver, matches):
-    receiver.wait_for(0)
+def _wait_for(receiver, matches, every=False):
+    """The first span that matches (every=True: all of them), once one has arrived."""
     for _ in range(500):
         found = [s for s in list(receiver.spans) if matches(s)]
         if found:
-            return found[0]
+            return found if every else found[0]
         receiver.wait_for(len(receiver.spans) + 1, timeout=0.02)
     raise AssertionError("no such span")
 
