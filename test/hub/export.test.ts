@@ -40,7 +40,7 @@ describe('exporting every span to an external OTLP backend (OTEL_EXPORTER_OTLP_E
     expect(exported.traceId).toBe(local.traceId);
   });
 
-  it('posts OTLP/JSON to <endpoint>/v1/traces that a reader hopscope did not write reads field for field', async () => {
+  it('posts OTLP/JSON through the official exporter to <endpoint>/v1/traces, which a reader hopscope did not write reads field for field', async () => {
     // A stand-in Collector: it keeps what arrives and answers 200, like an OTLP/HTTP receiver.
     const received: Array<{ url?: string; type?: string; body: string }> = [];
     const collector = await startUpstream((req, res) => {
@@ -79,7 +79,7 @@ describe('exporting every span to an external OTLP backend (OTEL_EXPORTER_OTLP_E
       expect(r.url).toBe('/v1/traces');
       expect(r.type).toBe('application/json');
       const written = JSON.parse(r.body);
-      expect(readOtlpJson(written)).toMatchObject(written);
+      expect(readOtlpJson(written)).toMatchObject(asReaderWrites(written));
     }
     const value = (span: Json, key: string) => span.attributes.find((a: Json) => a.key === key)?.value;
     expect(spans.map((s) => value(s, 'hopscope.hop')?.stringValue).sort()).toEqual(['proxy', 'server']);
@@ -90,3 +90,20 @@ describe('exporting every span to an external OTLP backend (OTEL_EXPORTER_OTLP_E
     expect(received.map((r) => r.body).join('')).not.toContain('secret');
   });
 });
+
+/**
+ * The official OTLP/JSON exporter writes 64-bit integers as JSON numbers
+ * (proto3 JSON accepts numbers and strings alike) and the span's `flags`
+ * (opentelemetry-proto 1.1), which the reader's older generated classes do
+ * not know; everything else must read back as written.
+ */
+function asReaderWrites(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => asReaderWrites(item));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'flags')
+        .map(([k, v]) => [k, asReaderWrites(v, k)]),
+    );
+  return key === 'intValue' && typeof value === 'number' ? String(value) : value;
+}

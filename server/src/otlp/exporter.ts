@@ -1,24 +1,27 @@
-import http from 'node:http';
-import https from 'node:https';
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanExporter as OtelSpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { SpanRecord } from '@hopscope/shared';
 import { spanBytes } from '../pipeline/span-size';
-import { toExportRequest } from './encode';
+import { ReadableSpans } from './readable-span';
 
 const MAX_QUEUE = 10_000;
 /** Spans are capped on arrival (cap-span.ts), but 10,000 of the largest would still be 1 GiB: the queue is bounded by size too. */
 const MAX_QUEUE_BYTES = 32 * 1024 * 1024;
 const BATCH = 512;
-const TRANSPORTS: Record<string, typeof http | typeof https> = { 'http:': http, 'https:': https };
 
 /**
- * Forwards every finished span to an external OTLP/HTTP backend (Jaeger,
- * Tempo, a Collector) as OTLP JSON, from a bounded queue flushed every
- * 500 ms: ingest never waits for the backend, and what overflows is counted.
- * The endpoint may be http:// or https:// (certificates checked as Node
- * does: NODE_EXTRA_CA_CERTS adds a private CA). Telemetry never takes the
- * process down: whatever goes wrong with an export (a refused connection, an
- * untrusted certificate, a scheme no transport speaks, a 4xx/5xx) drops that
- * batch, counted in `dropped`, and is reported once on stderr.
+ * Forwards every finished span (the proxy's and the apps') to an external
+ * OTLP backend (Jaeger, Tempo, a Collector) through the official OTLP/HTTP
+ * exporter, from a bounded queue flushed every 500 ms: ingest never waits for
+ * the backend, and what overflows is counted. The exporter reads the standard
+ * variables itself: OTEL_EXPORTER_OTLP_[TRACES_]HEADERS, _COMPRESSION,
+ * _TIMEOUT, _PROTOCOL (`http/json`, hopscope's default, or `http/protobuf`)
+ * and the TRACES endpoint, used as given; it retries what the spec calls
+ * retryable. https:// endpoints are checked as Node does (NODE_EXTRA_CA_CERTS
+ * adds a private CA). Telemetry never takes the process down: a failed
+ * export drops that batch, counted in `dropped`, reported once on stderr.
  */
 export class SpanExporter {
   private queue: SpanRecord[] = [];
@@ -26,6 +29,8 @@ export class SpanExporter {
   private sending: Promise<void> | undefined;
   private reported = false;
   private queuedBytes = 0;
+  private readonly spans = new ReadableSpans();
+  private exporter: OtelSpanExporter | undefined;
   dropped = 0;
   /** Why the last failed export failed (shown in the hub's health), until one succeeds. */
   error: string | undefined;
@@ -33,6 +38,7 @@ export class SpanExporter {
   constructor(
     private readonly endpoint: string,
     private readonly report: (message: string) => void = (m) => console.error(m),
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.timer = setInterval(() => void this.flush(), 500);
     this.timer.unref();
@@ -65,22 +71,25 @@ export class SpanExporter {
       finished();
     };
     try {
-      const url = new URL(`${this.endpoint.replace(/\/$/, '')}/v1/traces`);
-      const transport = TRANSPORTS[url.protocol];
-      if (!transport) throw new Error(`${url.protocol} is not a protocol OTLP/HTTP is exported over (use http:// or https://)`);
-      const req = transport.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 }, (res) => {
-        res.resume();
-        const status = res.statusCode ?? 500;
-        res.on('end', () => done(status >= 400 ? new Error(`the backend answered ${status}`) : undefined));
-      });
-      req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-      req.on('error', (error) => done(error));
-      req.on('close', () => done(new Error('the connection closed before an answer')));
-      req.end(JSON.stringify(toExportRequest(batch)));
+      this.exporter ??= this.createExporter();
+      this.exporter.export(
+        batch.map((span) => this.spans.of(span)),
+        (result) => done(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('the export failed'))),
+      );
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)));
     }
     return sent;
+  }
+
+  /** The TRACES endpoint is a full URL, used as given (OTLP exporter spec); the general one gets `/v1/traces`. */
+  private createExporter(): OtelSpanExporter {
+    const url = this.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || `${this.endpoint.replace(/\/$/, '')}/v1/traces`;
+    const scheme = new URL(url).protocol;
+    if (scheme !== 'http:' && scheme !== 'https:')
+      throw new Error(`${scheme} is not a protocol OTLP/HTTP is exported over (use http:// or https://)`);
+    const protocol = (this.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? this.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? '').trim();
+    return protocol === 'http/protobuf' ? new ProtobufTraceExporter({ url }) : new JsonTraceExporter({ url });
   }
 
   private failed(spans: number, error: Error): void {
@@ -103,6 +112,7 @@ export class SpanExporter {
     this.dropped += this.queue.length;
     this.queue = [];
     this.queuedBytes = 0;
+    await this.exporter?.shutdown().catch(() => {});
   }
 }
 
