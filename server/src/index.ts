@@ -8,6 +8,7 @@ export { decodeExportRequestJson } from './otlp/json';
 export { decodeExportRequestProtobuf } from './otlp/protobuf';
 export { measureDriverCeiling } from './compare/ceiling';
 export { runLoad } from './compare/driver';
+export { latencyHistogram } from './compare/histogram';
 export { compareTargets, hopStatistics } from './compare/analysis';
 export { toExportRequest } from './otlp/encode';
 export { readRecordingFile, decodeOtlpJsonText, selfContainedHtml, buildRecording, recordingOf } from './recording/index';

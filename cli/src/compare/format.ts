@@ -9,7 +9,7 @@ interface Report {
 }
 
 /** The results as rows of cells, shared by the plain table and Markdown. */
-function rows(report: Report): { latency: string[][]; hops: string[][] } {
+export function reportRows(report: Report): { latency: string[][]; hops: string[][] } {
   const ms = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(1));
   const latency = [
     ['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'waiting for a worker'],
@@ -41,7 +41,7 @@ function rows(report: Report): { latency: string[][]; hops: string[][] } {
 }
 
 export function formatTable(report: Report): string {
-  const { latency, hops } = rows(report);
+  const { latency, hops } = reportRows(report);
   const table = (cells: string[][]) => {
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
     return cells
@@ -65,7 +65,7 @@ export function formatTable(report: Report): string {
 }
 
 export function formatMarkdown(report: Report): string {
-  const { latency, hops } = rows(report);
+  const { latency, hops } = reportRows(report);
   const table = (cells: string[][]) =>
     [
       `| ${cells[0]!.join(' | ')} |`,

@@ -2,6 +2,8 @@ import { compareSpecSchema, parseDuration, parseWeightedPath, type CompareSpec }
 import { badOption } from '../errors';
 import { parseFlags } from '../flags';
 import { parseTargetSpec, type TargetSpec } from '../targets';
+import { outFormat } from './report';
+import { parseThreshold, type Threshold } from './thresholds';
 
 export interface CompareOptions {
   spec: CompareSpec;
@@ -10,6 +12,12 @@ export interface CompareOptions {
   host: string;
   port: number;
   format: 'table' | 'json' | 'markdown';
+  /** The hub's token (`--token`, HOPSCOPE_TOKEN), sent as Authorization: Bearer. */
+  token?: string;
+  /** `--out FILE`: the report also goes to FILE, as JSON, Markdown or HTML by its extension. */
+  out?: string;
+  /** `--fail-if`: the command exits 2 when any of them holds for a target. */
+  failIf: Threshold[];
   help: boolean;
 }
 
@@ -31,7 +39,12 @@ with a 95% confidence interval. Targets are names from the running hub
   --body TEXT
   --target NAME=URL   compare URLs directly instead of hub targets (repeatable)
   --host H --port N   the hub (default 127.0.0.1:4000; HOPSCOPE_HOST / HOPSCOPE_PORT)
+  --token T           the hub's token (default HOPSCOPE_TOKEN), for a hub that requires one
   --json | --markdown output format (default: a table)
+  --out FILE          also write the report to FILE: .json, .md, or .html (self-contained, with histograms)
+  --fail-if EXPR      exit 2 when EXPR holds, repeatable: [TARGET:]METRIC OP VALUE, METRIC one of
+                      p50 p90 p99 p99.9 max (ms, s, us), errors (a count, or N%), throughput (requests/s);
+                      e.g. --fail-if 'p99>200ms' --fail-if 'workers:errors>1%' --fail-if 'throughput<100'
   --help
 
 Example: hopscope compare dev workers --path '/cpu?ms=20' --concurrency 8 --duration 20s`;
@@ -52,6 +65,9 @@ export function parseCompareOptions(argv: readonly string[], env: NodeJS.Process
     port: { type: 'string' },
     json: { type: 'boolean' },
     markdown: { type: 'boolean' },
+    token: { type: 'string' },
+    out: { type: 'string' },
+    'fail-if': { type: 'string', multiple: true },
     help: { type: 'boolean' },
   });
   const v = parsed.values;
@@ -89,12 +105,17 @@ export function parseCompareOptions(argv: readonly string[], env: NodeJS.Process
       throw badOption('compare needs at least two targets: hub target names (e.g. "dev workers") or --target NAME=URL twice');
     throw badOption(`--${field.replace('Ms', '')}: ${issue.message}`);
   }
+  if (v.out !== undefined) outFormat(v.out);
+  const failIf = spec.success ? (v['fail-if'] ?? []).map((text) => parseThreshold(text, spec.data.targets)) : [];
   return {
     spec: spec.success ? spec.data : compareSpecSchema.parse({ targets: ['a', 'b'] }),
     urls,
     host: v.host ?? env.HOPSCOPE_HOST ?? '127.0.0.1',
     port: Number(v.port ?? env.HOPSCOPE_PORT ?? 4000),
     format: v.json ? 'json' : v.markdown ? 'markdown' : 'table',
+    token: v.token ?? (env.HOPSCOPE_TOKEN || undefined),
+    out: v.out,
+    failIf,
     help: v.help === true,
   };
 }
