@@ -12,7 +12,8 @@ export function appendRuler<E extends Element>(parent: Selection<E, unknown, nul
   const track = ruler.append('span').attr('class', 'wf-ruler-track');
   ruler.append('span');
   const step = niceStep((to - from) / 4);
-  for (let offset = 0; offset <= to - from + 1e-9; offset += step) {
+  // No tick in the last stretch: its label would run past the track's end.
+  for (let offset = 0; x(from + offset) <= 88; offset += step) {
     track
       .append('span')
       .attr('class', 'wf-tick')
