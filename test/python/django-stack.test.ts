@@ -1,44 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
-import { startDjangoDevServer, startDjangoGunicorn, type PythonServer } from '@hopscope/demo';
-import type { Hop, StatsSnapshot, Trace } from '@hopscope/shared';
+import { describe, expect, it } from 'vitest';
+import { startDjangoDevServer, startDjangoGunicorn } from '@hopscope/demo';
+import type { StatsSnapshot } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { requirePrerequisites } from '../support/prerequisites';
-import { DJANGO_PYTHONS, finishedTrace, startAll } from './pythons';
+import { DJANGO_PYTHONS, finishedTrace, hopOf as hop, hubWithTargets, viewReported } from './pythons';
 
 /**
  * The example Django project (examples/django, instrumented by one line in its wsgi.py) under
  * `manage.py runserver --noreload` and under Gunicorn, behind a real hub and proxies: once with
  * Debian's Django 3.2, once with the current release.
  */
-const hop = (trace: Trace, name: string): Hop => trace.hops.find((h) => h.hop === name)!;
-const viewReported = (t: Trace) => t.hops.some((h) => h.hop === 'view' && h.measured);
-
 for (const under of DJANGO_PYTHONS) {
   const available = requirePrerequisites([under.needs]);
 
   describe.skipIf(!available.ok)(`Django on its dev server and Gunicorn, ${under.label}${available.note}`, () => {
-    let stack: RunningHopscope;
-    const servers: PythonServer[] = [];
-    const proxy: Record<string, string> = {};
-
-    beforeAll(async () => {
-      stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
-      const common = { otlpEndpoint: otlpBase(stack.otlpUrl), python: under.python };
-      await startAll(servers, [
-        startDjangoDevServer({ ...common, serviceName: 'django-dev' }),
-        startDjangoGunicorn({ ...common, serviceName: 'django-gunicorn', workers: 2 }),
-      ]);
-      const infos = await stack.addTargets([
-        { name: 'django-dev', url: servers[0]!.url },
-        { name: 'django-gunicorn', url: servers[1]!.url },
-      ]);
-      for (const info of infos) proxy[info.name] = info.proxy;
-    }, 180_000);
-    afterAll(async () => {
-      await stack?.close();
-      await Promise.all(servers.map((s) => s.stop()));
-    });
+    const stack = hubWithTargets(under.python, (common) => ({
+      'django-dev': startDjangoDevServer({ ...common, serviceName: 'django-dev' }),
+      'django-gunicorn': startDjangoGunicorn({ ...common, serviceName: 'django-gunicorn', workers: 2 }),
+    }));
+    const proxy = stack.proxy;
 
     for (const target of ['django-dev', 'django-gunicorn']) {
       it(`${target}: the route from Django's resolver, in its syntax, and the view`, async () => {

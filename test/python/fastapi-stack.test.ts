@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
-import { startGunicornUvicorn, startUvicorn, type PythonServer } from '@hopscope/demo';
-import type { Hop, StatsSnapshot, Trace } from '@hopscope/shared';
+import { describe, expect, it, vi } from 'vitest';
+import { startGunicornUvicorn, startUvicorn } from '@hopscope/demo';
+import type { StatsSnapshot, Trace } from '@hopscope/shared';
 import { getJson, request } from '../support/http';
 import { requirePrerequisites } from '../support/prerequisites';
-import { FASTAPI_PYTHONS, finishedTrace, startAll } from './pythons';
+import { FASTAPI_PYTHONS, finishedTrace, hopOf as hop, hubWithTargets, viewReported } from './pythons';
 
 /**
  * The example FastAPI app (examples/fastapi, instrumented with hopscope_asgi.instrument) under
@@ -12,36 +11,17 @@ import { FASTAPI_PYTHONS, finishedTrace, startAll } from './pythons';
  * real hub and proxies: once with Debian's FastAPI and uvicorn, once with the current releases.
  */
 const BLOCK_MS = 200;
-const hop = (trace: Trace, name: string): Hop => trace.hops.find((h) => h.hop === name)!;
-const viewReported = (t: Trace) => t.hops.some((h) => h.hop === 'view' && h.measured);
 
 for (const under of FASTAPI_PYTHONS) {
   const available = requirePrerequisites([under.needs]);
 
   describe.skipIf(!available.ok)(`FastAPI on uvicorn and Gunicorn, ${under.label}${available.note}`, () => {
-    let stack: RunningHopscope;
-    const servers: PythonServer[] = [];
-    const proxy: Record<string, string> = {};
-
-    beforeAll(async () => {
-      stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
-      const common = { otlpEndpoint: otlpBase(stack.otlpUrl), python: under.python };
-      await startAll(servers, [
-        startUvicorn({ ...common, serviceName: 'uvicorn' }),
-        startUvicorn({ ...common, serviceName: 'uvicorn-2', workers: 2 }),
-        startGunicornUvicorn({ ...common, serviceName: 'gunicorn-uvicorn', workers: 2 }),
-      ]);
-      const infos = await stack.addTargets([
-        { name: 'uvicorn', url: servers[0]!.url },
-        { name: 'uvicorn-2', url: servers[1]!.url },
-        { name: 'gunicorn-uvicorn', url: servers[2]!.url },
-      ]);
-      for (const info of infos) proxy[info.name] = info.proxy;
-    }, 180_000);
-    afterAll(async () => {
-      await stack?.close();
-      await Promise.all(servers.map((s) => s.stop()));
-    });
+    const stack = hubWithTargets(under.python, (common) => ({
+      uvicorn: startUvicorn({ ...common, serviceName: 'uvicorn' }),
+      'uvicorn-2': startUvicorn({ ...common, serviceName: 'uvicorn-2', workers: 2 }),
+      'gunicorn-uvicorn': startGunicornUvicorn({ ...common, serviceName: 'gunicorn-uvicorn', workers: 2 }),
+    }));
+    const proxy = stack.proxy;
 
     for (const target of ['uvicorn', 'uvicorn-2', 'gunicorn-uvicorn']) {
       it(`${target}: /items/{item_id} is traced gateway, route, view, response, in the framework's route syntax`, async () => {

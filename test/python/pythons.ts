@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
-import type { Trace } from '@hopscope/shared';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
+import type { Hop, Trace } from '@hopscope/shared';
 import { getJson } from '../support/http';
 import type { PythonServer } from '@hopscope/demo';
 import type { Prerequisite } from '../support/prerequisites';
@@ -56,6 +57,9 @@ export const DJANGO_PYTHONS: PythonUnderTest[] = [
 ];
 
 const appReported = (t: Trace) => t.hops.some((h) => h.hop === 'gateway' && h.measured);
+/** The app's view span is in (not just synthesized from Server-Timing). */
+export const viewReported = (t: Trace) => t.hops.some((h) => h.hop === 'view' && h.measured);
+export const hopOf = (trace: Trace, name: string): Hop => trace.hops.find((h) => h.hop === name)!;
 
 /** The first finished trace of `target` for `pathname` that `ready` accepts (by default: once the app's spans are in), in full. */
 export function finishedTrace(
@@ -86,4 +90,44 @@ export async function startAll(into: PythonServer[], starts: Array<Promise<Pytho
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return started;
+}
+
+/** What every server of a suite is started with: the hub's OTLP endpoint and the Python under test. */
+export interface CommonOptions {
+  otlpEndpoint: string;
+  python: string;
+}
+
+/** A suite's hub and the proxy URL of each of its targets, once beforeAll has run. */
+export interface SuiteStack {
+  readonly hubUrl: string;
+  readonly proxy: Record<string, string>;
+}
+
+/**
+ * In a describe block: one hub, the servers `start` names (target name → server) side by side, a
+ * proxy for each, started before the suite's tests and all stopped after them.
+ */
+export function hubWithTargets(python: string, start: (common: CommonOptions) => Record<string, Promise<PythonServer>>): SuiteStack {
+  let stack: RunningHopscope | undefined;
+  const servers: PythonServer[] = [];
+  const proxy: Record<string, string> = {};
+  beforeAll(async () => {
+    stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
+    const starts = start({ otlpEndpoint: otlpBase(stack.otlpUrl), python });
+    const names = Object.keys(starts);
+    const started = await startAll(servers, Object.values(starts));
+    const infos = await stack.addTargets(names.map((name, i) => ({ name, url: started[i]!.url })));
+    for (const info of infos) proxy[info.name] = info.proxy;
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.close();
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+  return {
+    get hubUrl() {
+      return stack!.hubUrl;
+    },
+    proxy,
+  };
 }
