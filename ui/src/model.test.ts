@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Hop, Trace } from '@hopscope/shared';
+import { ATTR_THREAD_ID, type Trace } from '@hopscope/shared';
 import { DashboardModel, LANE_IDLE_MS, MAX_TRACES } from './model';
 import { PlaybackClock } from './clock';
 import { BASE_DELAY_MS } from './live-delay';
 import { Playback } from './playback';
-
-const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
-  hop: name,
-  start,
-  duration,
-  measured: true,
-  source: 'measured',
-  inFlight: false,
-  attributes: {},
-  ...extra,
-});
-const trace = (id: string, extra: Partial<Trace> = {}): Trace => ({
-  traceId: id,
-  target: 'dev',
-  method: 'GET',
-  path: '/',
-  start: 1000,
-  duration: 10,
-  status: 200,
-  inFlight: false,
-  hops: [hop('proxy', 1000, 10)],
-  ...extra,
-});
+import { hop, trace } from './test-traces';
+import { laneLabels } from './lanes';
 
 describe('DashboardModel', () => {
   it('a late, stale in-flight message does not turn a finished trace back into a running one', () => {
@@ -59,6 +38,18 @@ describe('DashboardModel', () => {
     model.apply({ type: 'trace', trace: trace('b', { worker: '9', start: 5000 }) });
     expect(model.lanes('dev', 6000)).toEqual(['9', '12']);
     expect(model.lanes('dev', 1010 + LANE_IDLE_MS + 1)).toEqual(['9']);
+  });
+
+  it("Werkzeug's threads: one lane per thread within the process, grouped by process", () => {
+    const model = new DashboardModel();
+    const threaded = (id: string, worker: string, thread: number) =>
+      trace(id, { worker, hops: [hop('proxy', 1000, 10), hop('gateway', 1001, 8, { attributes: { [ATTR_THREAD_ID]: thread } })] });
+    model.upsert(threaded('a', '500', 140_002));
+    model.upsert(threaded('b', '40', 77));
+    model.upsert(threaded('c', '500', 140_001));
+    model.upsert(trace('d', { worker: '40', hops: [hop('proxy', 1000, 10)] }));
+    expect(model.lanes('dev', 1010)).toEqual(['40', '40/77', '500/140001', '500/140002']);
+    expect(laneLabels(model.lanes('dev', 1010))).toEqual(['pid 40', 'pid 40 · t1', 'pid 500 · t1', '· t2']);
   });
 
   it("knows each target's stack from its newest spans; none before they arrive", () => {

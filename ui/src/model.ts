@@ -1,9 +1,16 @@
 import { isFailedTrace, type LiveMessage, type StackKind, type StatsSnapshot, type TargetInfo, type Trace } from '@hopscope/shared';
 import { IngestLag } from './ingest-lag';
+import { compareLanes, laneOf } from './lanes';
 import type { TraceFilter, TraceSource } from './source';
 
 /** Traces kept in the browser; older ones are forgotten (bounded memory). */
 export const MAX_TRACES = 2_000;
+/**
+ * A finished request stays drawn (faded) this long: its particle walks the
+ * stations it passed (motion.ts), about 120 ms each, which a request of a
+ * millisecond needs after its end.
+ */
+export const LINGER_MS = 800;
 /** A worker lane disappears when it has handled nothing for this long. */
 export const LANE_IDLE_MS = 30_000;
 
@@ -21,7 +28,7 @@ export class DashboardModel implements TraceSource {
   readonly traces = new Map<string, Trace>();
   /** How late each target's app spans arrive (drives the live view's delay). */
   readonly ingestLag = new IngestLag();
-  /** target → worker → last time (epoch ms) a request used it. */
+  /** target → lane (worker, or worker/thread) → last time (epoch ms) a request used it. */
   private readonly workersSeen = new Map<string, Map<string, number>>();
   /** target → the stack its app's spans said last. */
   private readonly stacks = new Map<string, StackKind>();
@@ -56,20 +63,21 @@ export class DashboardModel implements TraceSource {
     if (trace.stack) this.stacks.set(trace.target, trace.stack);
     if (!this.targets.some((t) => t.name === trace.target))
       this.targets = [...this.targets, { name: trace.target, upstream: '', proxy: '' }];
-    if (trace.worker) {
+    const lane = laneOf(trace);
+    if (lane) {
       const lanes = this.workersSeen.get(trace.target) ?? new Map<string, number>();
-      lanes.set(trace.worker, Math.max(lanes.get(trace.worker) ?? 0, trace.start + (trace.duration ?? 0)));
+      lanes.set(lane, Math.max(lanes.get(lane) ?? 0, trace.start + (trace.duration ?? 0)));
       this.workersSeen.set(trace.target, lanes);
     }
     while (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value as string);
   }
 
-  /** Worker lanes of a target, sorted, without those idle for LANE_IDLE_MS. */
+  /** Worker lanes of a target (a process's threads together), without those idle for LANE_IDLE_MS. */
   lanes(target: string, nowMs: number): string[] {
     const lanes = this.workersSeen.get(target);
     if (!lanes) return [];
     for (const [worker, lastSeen] of lanes) if (nowMs - lastSeen > LANE_IDLE_MS) lanes.delete(worker);
-    return [...lanes.keys()].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+    return [...lanes.keys()].sort(compareLanes);
   }
 
   /** Newest first, filtered. */
@@ -100,7 +108,7 @@ export class DashboardModel implements TraceSource {
     const out: Trace[] = [];
     for (const t of this.traces.values()) {
       const end = t.inFlight ? Infinity : t.start + (t.duration ?? 0);
-      if (t.start <= at && at <= end + 300) out.push(t);
+      if (t.start <= at && at <= end + LINGER_MS) out.push(t);
     }
     return out;
   }

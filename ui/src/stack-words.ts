@@ -11,6 +11,10 @@ const FIXED_LABELS: Record<string, string> = {
   view: 'View',
   response: 'Response',
   done: 'Done',
+  db: 'Database',
+  http: 'HTTP out',
+  cache: 'Cache',
+  messaging: 'Messaging',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { select } from 'd3';
 import type { StatsSnapshot } from '@hopscope/shared';
 import type { DrawnCounts } from './flow';
+import { formatMs } from './format-ms';
 import { setText } from './text';
 
 /**
@@ -35,16 +36,19 @@ export function renderCounters(
     .data((target) => {
       const t = stats?.targets[target];
       const picture = drawn?.get(target);
-      return [
+      const rows: Array<[string, string]> = [
         ['req/s', t ? t.rps.toFixed(1) : '–'],
-        ['p50', t ? `${t.latency.p50.toFixed(1)} ms` : '–'],
-        ['p95', t ? `${t.latency.p95.toFixed(1)} ms` : '–'],
-        ['p99', t ? `${t.latency.p99.toFixed(1)} ms` : '–'],
+        ['p50', t ? formatMs(t.latency.p50) : '–'],
+        ['p95', t ? formatMs(t.latency.p95) : '–'],
+        ['p99', t ? formatMs(t.latency.p99) : '–'],
         ['errors', t ? `${(t.errorRate * 100).toFixed(1)}%` : '–'],
         ['in flight', t ? String(t.inFlight) : '–'],
         ['queue', picture ? String(picture.queue) : t ? String(t.queueDepth) : '–'],
         ['not reported', picture ? String(picture.unreported) : '–'],
-      ] as Array<[string, string]>;
+      ];
+      // Only for a target whose app was seen querying a database.
+      if (picture?.queriesPerRequest !== undefined) rows.push(['queries/req', picture.queriesPerRequest.toFixed(1)]);
+      return rows;
     })
     .join((enter) => {
       const div = enter.append('div');

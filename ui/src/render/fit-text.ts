@@ -4,9 +4,9 @@
  * only when the text or the mode changed, never per frame: a measurement
  * forces layout. A label measured while hidden (width 0) is measured again.
  */
-export function fitToWidth(node: SVGTextElement, maxWidth: number, mode: string): void {
-  const key = `${node.textContent ?? ''}\u0000${mode}`;
-  if (node.dataset.fittedFor === key) return;
+export function fitToWidth(node: SVGTextContentElement, maxWidth: number, mode: string): void {
+  const key = `${node.textContent ?? ''}\u0000${mode}\u0000${Math.round(maxWidth)}`;
+  if ((node as SVGElement).dataset.fittedFor === key) return;
   node.removeAttribute('textLength');
   node.removeAttribute('lengthAdjust');
   const width = node.getComputedTextLength();
@@ -15,5 +15,48 @@ export function fitToWidth(node: SVGTextElement, maxWidth: number, mode: string)
     node.setAttribute('textLength', String(maxWidth));
     node.setAttribute('lengthAdjust', 'spacingAndGlyphs');
   }
-  node.dataset.fittedFor = key;
+  (node as SVGElement).dataset.fittedFor = key;
+}
+
+/**
+ * A station label in its box: on one line when it fits, else on up to
+ * `maxLines` lines broken at a space ("Gateway" / "(WSGI)" in presentation
+ * mode's 24 px type), and only then squeezed. The text stays the label's
+ * textContent (the first line keeps its trailing space). Vertically centred
+ * on the text's `y`.
+ */
+export function fitLabel(node: SVGTextElement, text: string, maxWidth: number, maxLines: number, mode: string): void {
+  const x = node.getAttribute('x') ?? '0';
+  const key = `${text}\u0000${mode}\u0000${Math.round(maxWidth)}\u0000${maxLines}\u0000${x}`;
+  if (node.dataset.label === key) return;
+  node.textContent = '';
+  const single = line(node, text, x, '0.35em');
+  const width = single.getComputedTextLength();
+  if (width === 0) return;
+  node.dataset.label = key;
+  const words = text.split(' ');
+  if (width <= maxWidth || maxLines < 2 || words.length < 2) return fitToWidth(single, maxWidth, mode);
+  node.textContent = '';
+  const [first, second] = balancedSplit(words);
+  const lines = [line(node, `${first} `, x, '-0.22em'), line(node, second, x, '1.15em')];
+  for (const tspan of lines) fitToWidth(tspan, maxWidth, mode);
+}
+
+function line(node: SVGTextElement, text: string, x: string, dy: string): SVGTSpanElement {
+  const tspan = document.createElementNS('http://www.w3.org/2000/svg', 'tspan');
+  tspan.setAttribute('x', x);
+  tspan.setAttribute('dy', dy);
+  tspan.textContent = text;
+  node.append(tspan);
+  return tspan;
+}
+
+/** Two lines of words whose longer line is as short as it can be. */
+function balancedSplit(words: string[]): [string, string] {
+  let best: [string, string] = [words[0]!, words.slice(1).join(' ')];
+  for (let i = 1; i < words.length; i++) {
+    const candidate: [string, string] = [words.slice(0, i).join(' '), words.slice(i).join(' ')];
+    if (Math.max(...candidate.map((s) => s.length)) < Math.max(...best.map((s) => s.length))) best = candidate;
+  }
+  return best;
 }

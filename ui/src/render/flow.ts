@@ -1,12 +1,16 @@
 import { select, type Selection } from 'd3';
 import type { StackKind, StatsSnapshot, Trace } from '@hopscope/shared';
-import { fitToWidth } from './fit-text';
+import { placeParticles, type ParticlePlace, type RowGeometry } from '../layout';
+import { ParticleMotion } from '../motion';
+import { RowMemory } from '../row-memory';
+import { NORMAL_METRICS, PRESENTATION_METRICS, rowBands, rowHeight, stationX } from '../row-geometry';
+import { drawParticles, moveParticles } from './flow-particles';
+import { drawLanes, drawRepeatMark, drawStations, drawWaiting } from './flow-stations';
 import { setText } from './text';
-import { laneY, placeParticles, STATION_BOX_WIDTH, STATIONS, stationX, type ParticlePlace, type RowGeometry } from '../layout';
-import { stationLabel } from '../stack-words';
+import '../styles/flow.css';
 
-export const WIDTH = 1200;
-export const ROW_HEIGHT = 190;
+/** The width laid out before the SVG has been measured (a hidden page). */
+const FALLBACK_WIDTH = 1200;
 
 export interface FlowView {
   targets: string[];
@@ -21,27 +25,71 @@ export interface FlowView {
   onFollow: (traceId: string) => void;
   /** Slow motion: the station the followed request is at, lit in its target's row. */
   current?: { target: string; station: string };
+  /** Real time (performance.now()) for the particles' motion; the page's clock when left out. */
+  now?: number;
+}
+
+/**
+ * What a diagram remembers between frames: the stations each row has seen
+ * and where each particle is on its walk. Kept per SVG, so the page (main.ts)
+ * only passes what it shows.
+ */
+const memories = new WeakMap<SVGSVGElement, { memory: RowMemory; motion: ParticleMotion }>();
+
+function memoryOf(node: SVGSVGElement): { memory: RowMemory; motion: ParticleMotion } {
+  const known = memories.get(node);
+  if (known) return known;
+  const fresh = { memory: new RowMemory(), motion: new ParticleMotion() };
+  memories.set(node, fresh);
+  return fresh;
 }
 
 /** What one row draws right now, for the counters: the picture and the numbers agree. */
 export interface DrawnCounts {
   queue: number;
   unreported: number;
+  /** Mean database queries per request; undefined for a target that never queried. */
+  queriesPerRequest?: number;
 }
 
 /**
- * The flow diagram: one row per target, stations left to right, a lane per
- * worker, the waiting line in front of the server, one particle per request.
- * Keyed d3 joins, no state of its own; text only.
+ * The flow diagram: one row per target, stations left to right (calls after
+ * View when the target makes them), a lane per worker, the waiting line in
+ * front of the server, one particle per request. The SVG is laid out at its
+ * own size in CSS pixels, so type is as large on screen as its metrics say.
+ * Keyed d3 joins; what it remembers between frames is kept per SVG (memoryOf).
  */
 export function renderFlow(
   svg: Selection<SVGSVGElement, unknown, null, undefined>,
   view: FlowView,
   drawStatic: boolean,
 ): { animated: number; total: number; drawn: Map<string, DrawnCounts> } {
-  // Stations, lanes and labels change at human speed; redrawing them every frame would
-  // invalidate layout 60 times a second. Particles move every frame.
-  if (drawStatic) svg.attr('viewBox', `0 0 ${WIDTH} ${Math.max(1, view.targets.length) * ROW_HEIGHT}`);
+  const node = svg.node()!;
+  const { memory, motion } = memoryOf(node);
+  const now = view.now ?? performance.now();
+  // In slow motion each step draws the request exactly where the caption says; live and in replays particles walk.
+  const walking = view.current === undefined ? motion : undefined;
+  // Measuring forces layout: only at the static redraws (four times a second), never per frame.
+  if (drawStatic) {
+    node.dataset.width = String(node.clientWidth || FALLBACK_WIDTH);
+    for (const traces of view.tracesByTarget.values()) for (const t of traces) memory.observe(t);
+    motion.sweep(now);
+  }
+  const width = Number(node.dataset.width) || FALLBACK_WIDTH;
+  const metrics = document.body.dataset.presentation === 'on' ? PRESENTATION_METRICS : NORMAL_METRICS;
+  let top = 0;
+  const geometries = view.targets.map((target) => {
+    const geometry: RowGeometry = {
+      width,
+      top,
+      lanes: view.lanesByTarget.get(target) ?? [],
+      stations: memory.stations(target),
+      metrics,
+    };
+    top += rowHeight(geometry);
+    return geometry;
+  });
+  if (drawStatic) svg.attr('viewBox', `0 0 ${width} ${Math.max(1, top)}`).attr('height', Math.max(1, top));
   let animated = 0;
   let total = 0;
   const drawn = new Map<string, DrawnCounts>();
@@ -53,6 +101,7 @@ export function renderFlow(
       row.append('text').attr('class', 'row-label').attr('x', 8);
       row.append('g').attr('class', 'lanes');
       row.append('g').attr('class', 'stations');
+      row.append('g').attr('class', 'waiting');
       row.append('text').attr('class', 'unreported-note').attr('text-anchor', 'middle');
       row.append('g').attr('class', 'particles');
       row.append('g').attr('class', 'overflow');
@@ -61,30 +110,28 @@ export function renderFlow(
     .attr('data-testid', (d) => `flow-row-${d}`)
     .each(function (target, index) {
       const row = select(this);
-      const geometry: RowGeometry = {
-        width: WIDTH,
-        rowHeight: ROW_HEIGHT,
-        top: index * ROW_HEIGHT,
-        lanes: view.lanesByTarget.get(target) ?? [],
-      };
+      const geometry = geometries[index]!;
       const traces = view.tracesByTarget.get(target) ?? [];
-      const { particles, overflow } = placeParticles(traces, view.rowAt?.get(target) ?? view.at, geometry);
+      const { particles, overflow, waitingBeyond } = placeParticles(traces, view.rowAt?.get(target) ?? view.at, geometry);
+      const byId = new Map(traces.map((t) => [t.traceId, t]));
+      const moved = moveParticles(particles, byId, geometry, walking, now);
       animated += particles.length;
-      total += particles.length + [...overflow.values()].reduce((a, b) => a + b, 0);
-      const counts = countDrawn(particles, overflow);
-      drawn.set(target, counts);
-      drawParticles(row.select('g.particles'), particles, view);
+      total += particles.length + waitingBeyond + [...overflow.values()].reduce((a, b) => a + b, 0);
+      const counts = countDrawn(particles, overflow, waitingBeyond);
+      const queries = memory.queriesPerRequest(target);
+      drawn.set(target, queries === undefined ? counts : { ...counts, queriesPerRequest: queries });
+      drawParticles(row.select('g.particles'), moved, metrics.radius, view.followed, view.onFollow);
       if (!drawStatic) return;
+      const bands = rowBands(geometry);
+      row.attr('data-top', geometry.top).attr('data-bottom', bands.bottom);
+      row.select('text.row-label').style('font-size', `${metrics.rowFont}px`).attr('y', bands.titleY).call(setText, target);
       row
         .select('text.unreported-note')
         .attr('data-testid', `unreported-note-${target}`)
-        .attr('x', stationX('server', WIDTH))
-        .attr('y', geometry.top + ROW_HEIGHT - 36)
+        .style('font-size', `${metrics.statFont}px`)
+        .attr('x', stationX('server', geometry))
+        .attr('y', bands.titleY)
         .call(setText, counts.unreported > 0 ? `${counts.unreported} at the server, not reported yet` : '');
-      row
-        .select('text.row-label')
-        .attr('y', geometry.top + 20)
-        .call(setText, target);
       drawLanes(row.select('g.lanes'), geometry);
       drawStations(
         row.select('g.stations'),
@@ -93,21 +140,27 @@ export function renderFlow(
         view.current?.target === target ? view.current.station : undefined,
         view.stackOf(target),
       );
+      drawWaiting(row.select('g.waiting'), geometry, waitingBeyond);
+      drawRepeatMark(row.select('g.stations'), geometry, target, repeatedQueryCount(traces));
       row
         .select('g.overflow')
         .selectAll<SVGTextElement, [string, number]>('text')
         .data([...overflow], (d) => d[0])
         .join('text')
         .attr('class', 'overflow-count')
-        .attr('x', (d) => (['queue', 'unreported', 'done'].includes(d[0]) ? stationX('server', WIDTH) : stationX(d[0] as never, WIDTH)))
-        .attr('y', geometry.top + ROW_HEIGHT - 8)
+        .style('font-size', `${metrics.statFont}px`)
+        .attr('text-anchor', 'middle')
+        .attr('x', (d) =>
+          ['queue', 'unreported', 'done'].includes(d[0]) ? stationX('server', geometry) : stationX(d[0] as never, geometry),
+        )
+        .attr('y', bands.laneBottom + metrics.radius)
         .call(setText, (d: [string, number]) => `+${d[1]}`);
     });
   return { animated, total, drawn };
 }
 
-function countDrawn(particles: readonly ParticlePlace[], overflow: Map<string, number>): DrawnCounts {
-  let queue = overflow.get('queue') ?? 0;
+function countDrawn(particles: readonly ParticlePlace[], overflow: Map<string, number>, waitingBeyond: number): DrawnCounts {
+  let queue = (overflow.get('queue') ?? 0) + waitingBeyond;
   let unreported = overflow.get('unreported') ?? 0;
   for (const p of particles) {
     if (p.station === 'queue') queue++;
@@ -116,114 +169,9 @@ function countDrawn(particles: readonly ParticlePlace[], overflow: Map<string, n
   return { queue, unreported };
 }
 
-function drawStations(
-  group: Selection<SVGGElement, unknown, null, undefined>,
-  geometry: RowGeometry,
-  hops: Record<string, { p50: number; p95: number }> | undefined,
-  current: string | undefined,
-  stack: StackKind | undefined,
-): void {
-  const middle = laneY({ ...geometry, lanes: [] }, undefined);
-  const station = group
-    .selectAll<SVGGElement, string>('g.station')
-    .data(STATIONS, (d) => d)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'station');
-      g.append('rect').attr('width', STATION_BOX_WIDTH).attr('height', 26).attr('rx', 6);
-      g.append('text').attr('class', 'station-label').attr('text-anchor', 'middle');
-      g.append('text').attr('class', 'station-stat').attr('text-anchor', 'middle');
-      return g;
-    })
-    .attr('data-testid', (d) => `station-${d}`)
-    // The waiting line belongs to the server station.
-    .classed(
-      'current',
-      (d) =>
-        d === current || (d === 'server' && (current === 'queue' || current === 'unreported')) || (d === 'response' && current === 'done'),
-    );
-  station
-    .select('rect')
-    .attr('x', (d) => stationX(d, geometry.width) - STATION_BOX_WIDTH / 2)
-    .attr('y', geometry.top + 28);
-  station
-    .select('text.station-label')
-    .attr('x', (d) => stationX(d, geometry.width))
-    .attr('y', geometry.top + 46)
-    .call(setText, (d: (typeof STATIONS)[number]) => stationLabel(d, stack))
-    .each(function () {
-      fitToWidth(this as SVGTextElement, STATION_BOX_WIDTH - 10, document.body.dataset.presentation ?? 'off');
-    });
-  station
-    .select('text.station-stat')
-    .attr('x', (d) => stationX(d, geometry.width))
-    .attr('y', geometry.top + geometry.rowHeight - 22)
-    .call(setText, (d: string) => {
-      const p = hops?.[d === 'server' ? 'queue' : d];
-      if (!p) return '';
-      return `${d === 'server' ? 'wait ' : ''}p50 ${fmt(p.p50)} / p95 ${fmt(p.p95)} ms`;
-    });
-  group
-    .selectAll('line.waiting-line')
-    .data([0])
-    .join('line')
-    .attr('class', 'waiting-line')
-    .attr('x1', stationX('server', geometry.width) - 150)
-    .attr('x2', stationX('server', geometry.width) - 20)
-    .attr('y1', middle + 8)
-    .attr('y2', middle + 8);
-}
-
-function drawLanes(group: Selection<SVGGElement, unknown, null, undefined>, geometry: RowGeometry): void {
-  const x1 = stationX('server', geometry.width);
-  const x2 = stationX('response', geometry.width) + 56;
-  const lane = group
-    .selectAll<SVGGElement, string>('g.lane')
-    .data(geometry.lanes, (d) => d)
-    .join((enter) => {
-      const g = enter.append('g').attr('class', 'lane');
-      g.append('line');
-      g.append('text').attr('class', 'lane-label');
-      return g;
-    })
-    .attr('data-testid', (d) => `lane-${d}`);
-  lane
-    .select('line')
-    .attr('x1', x1)
-    .attr('x2', x2)
-    .attr('y1', (d) => laneY(geometry, d))
-    .attr('y2', (d) => laneY(geometry, d));
-  lane
-    .select('text')
-    .attr('x', x2 + 4)
-    .attr('y', (d) => laneY(geometry, d) + 4)
-    .call(setText, (d: string) => `pid ${d}`);
-}
-
-function drawParticles(group: Selection<SVGGElement, unknown, null, undefined>, particles: ParticlePlace[], view: FlowView): void {
-  group
-    .selectAll<SVGCircleElement, ParticlePlace>('circle')
-    .data(particles, (d) => d.traceId)
-    .join((enter) =>
-      enter
-        .append('circle')
-        .attr('r', 7)
-        .attr('class', 'particle')
-        .on('click', (_event, d) => view.onFollow(d.traceId)),
-    )
-    .attr('data-testid', 'particle')
-    .attr('data-trace-id', (d) => d.traceId)
-    .each(function (d) {
-      if (this.dataset.station !== d.station) this.dataset.station = d.station;
-    })
-    .classed('failed', (d) => d.failed)
-    .classed('done', (d) => d.station === 'done')
-    .classed('dimmed', (d) => view.followed !== undefined && d.traceId !== view.followed)
-    .each(function (d) {
-      const transform = `translate(${d.x}px, ${d.y}px)`;
-      if (this.style.transform !== transform) this.style.transform = transform;
-    });
-}
-
-function fmt(ms: number): string {
-  return ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
+/** The largest N+1 among the row's drawn requests, for the mark at the Database station. */
+function repeatedQueryCount(traces: readonly Trace[]): number | undefined {
+  let most: number | undefined;
+  for (const t of traces) for (const f of t.findings ?? []) if (f.kind === 'repeated_query' && f.count > (most ?? 0)) most = f.count;
+  return most;
 }

@@ -1,4 +1,5 @@
 import type { Recording, StackKind, StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
+import { compareLanes, laneOf } from '../lanes';
 import { matchesFilter } from '../model';
 import type { TraceFilter, TraceSource } from '../source';
 import { replayStats } from './stats';
@@ -57,9 +58,10 @@ export class ReplaySession implements TraceSource {
     for (let i = this.firstStartingAfter(at) - 1; i >= 0; i--) {
       const trace = this.traces[i]!;
       if (trace.start < at - LANE_WINDOW_MS) break;
-      if (trace.target === target && trace.worker) workers.add(trace.worker);
+      const lane = trace.target === target ? laneOf(trace) : undefined;
+      if (lane) workers.add(lane);
     }
-    return [...workers].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+    return [...workers].sort(compareLanes);
   }
 
   list(filter: TraceFilter, limit: number, at: number): Trace[] {

@@ -33,8 +33,42 @@ export function captionFor(stop: Stop, trace: Trace): string {
       return stop.hop?.error ? `The view function ran and failed: ${stop.hop.error.type}.` : 'The view function ran: this is your code.';
     case 'response':
       return 'The framework builds the response: status, headers and body.';
+    case 'db':
+    case 'http':
+    case 'cache':
+    case 'messaging':
+      return callCaption(stop, trace);
     case 'done':
       return `Done: ${trace.status ?? 'no status'} in ${(trace.duration ?? 0).toFixed(1)} ms${trace.error ? ` (${trace.error})` : ''}.`;
+  }
+}
+
+/** What the view did at a call station, and the problem it shows: "The view ran the same SELECT 10 times — an N+1 query." */
+function callCaption(stop: Stop, trace: Trace): string {
+  const calls = stop.calls ?? [];
+  const n = calls.length;
+  const system = calls.find((c) => c.system)?.system;
+  switch (stop.station) {
+    case 'db': {
+      const repeated = trace.findings?.find((f) => f.kind === 'repeated_query');
+      if (repeated?.kind === 'repeated_query') {
+        const verb = /^\s*(\w+)/.exec(repeated.statement)?.[1]?.toUpperCase() ?? 'query';
+        return `The view ran the same ${verb} ${repeated.count} times — an N+1 query.`;
+      }
+      return `The view queries the database${system ? ` (${system})` : ''}: ${n} ${n === 1 ? 'query' : 'queries'}.`;
+    }
+    case 'http': {
+      const where = calls.find((c) => c.target)?.target;
+      const sequential = trace.findings?.find((f) => f.kind === 'sequential_calls');
+      const base = `The view calls ${where ?? 'another service'} over HTTP${n > 1 ? ` (${n} calls)` : ''}`;
+      return sequential?.kind === 'sequential_calls'
+        ? `${base}, one after another — in parallel they could save ${sequential.savedMs.toFixed(0)} ms.`
+        : `${base}.`;
+    }
+    case 'cache':
+      return `The view asks the cache${system ? ` (${system})` : ''}.`;
+    default:
+      return `The view sends a message${system ? ` (${system})` : ''}.`;
   }
 }
 
@@ -53,6 +87,11 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 
 /** "12.3 ms" for a step: the hop's measured (or derived) duration. */
 export function measuredTime(stop: Stop): string {
+  if (stop.calls && stop.calls.length > 0) {
+    const total = stop.calls.reduce((sum, c) => sum + c.duration, 0);
+    const n = stop.calls.length;
+    return `${total.toFixed(total < 10 ? 2 : 1)} ms in ${n} ${stop.station === 'db' ? (n === 1 ? 'query' : 'queries') : n === 1 ? 'call' : 'calls'} (measured)`;
+  }
   if (!stop.hop) return '';
   if (stop.hop.duration < 0.01) return '< 0.01 ms (measured)';
   const kind = stop.hop.measured ? 'measured' : stop.hop.source;

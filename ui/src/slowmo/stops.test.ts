@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Hop, Trace } from '@hopscope/shared';
+import type { Trace } from '@hopscope/shared';
 import { PlaybackClock } from '../clock';
 import { stationAt } from '../layout';
-import { captionFor } from './captions';
+import { captionFor, measuredTime } from './captions';
 import { SlowMotion } from './controller';
 import { stopsOf, stopTime } from './stops';
-
-const hop = (name: Hop['hop'], start: number, duration: number, extra: Partial<Hop> = {}): Hop => ({
-  hop: name,
-  start,
-  duration,
-  measured: true,
-  source: 'measured',
-  inFlight: false,
-  attributes: {},
-  ...extra,
-});
+import { dbCall, hop } from '../test-traces';
 
 // A Flask request as the hub assembles it: proxy ⊃ server ⊃ (queue, gateway ⊃ route, view, response).
 const flask: Trace = {
@@ -152,5 +142,42 @@ describe('SlowMotion', () => {
     expect(slow.seen).toEqual(['proxy', 'queue', 'gateway', 'route', 'view', 'response', 'gateway', 'server', 'proxy', 'done']);
     expect(fast.seen).toEqual(slow.seen);
     expect(slow.took / fast.took).toBeGreaterThan(8);
+  });
+});
+
+describe('slow motion through the calls a view makes', () => {
+  // The view (1007–1015) runs the same SELECT ten times, 0.4 ms each.
+  const nPlusOne: Trace = {
+    ...flask,
+    calls: Array.from({ length: 10 }, (_, i) => dbCall(1007.2 + i * 0.7, 0.4)),
+    findings: [{ kind: 'repeated_query', statement: 'SELECT * FROM items WHERE id = ?', count: 10, totalMs: 4 }],
+  };
+
+  it('one Database step for the ten queries, between View and Response, with the N+1 named', () => {
+    const stops = stopsOf(nPlusOne);
+    expect(stops.map((s) => s.station)).toEqual([
+      'proxy',
+      'queue',
+      'gateway',
+      'route',
+      'view',
+      'db',
+      'response',
+      'gateway',
+      'server',
+      'proxy',
+      'done',
+    ]);
+    const db = stops.find((s) => s.station === 'db')!;
+    expect(db.calls).toHaveLength(10);
+    expect(stationAt(nPlusOne, stopTime(db))).toBe('db');
+    expect(captionFor(db, nPlusOne)).toBe('The view ran the same SELECT 10 times — an N+1 query.');
+    expect(measuredTime(db)).toBe('4.00 ms in 10 queries (measured)');
+  });
+
+  it('a single query says what it is, without a finding', () => {
+    const join: Trace = { ...flask, calls: [dbCall(1008, 1.5, 'SELECT * FROM items JOIN prices ON …')] };
+    const db = stopsOf(join).find((s) => s.station === 'db')!;
+    expect(captionFor(db, join)).toBe('The view queries the database (sqlite): 1 query.');
   });
 });

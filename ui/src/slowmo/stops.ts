@@ -1,5 +1,5 @@
-import { hopOrder, type Hop, type HopName, type Trace } from '@hopscope/shared';
-import { hopEnd, stationAt, type Station } from '../layout';
+import { hopOrder, type Call, type Hop, type HopName, type Trace } from '@hopscope/shared';
+import { callStation, isCallStation, journeyCuts, stationAt, traceEnd, type Station } from '../layout';
 
 export type { Station };
 
@@ -14,6 +14,8 @@ export interface Stop {
   hop?: Hop;
   /** True when the request passes this station a second time (the response on its way back). */
   returning: boolean;
+  /** At a call station (Database, HTTP out, Cache): the calls of that kind made during the step. */
+  calls?: Call[];
 }
 
 interface Piece {
@@ -37,7 +39,7 @@ const MIN_SHARE = 0.002;
  * into their neighbours, and the way back after the deepest station is kept.
  */
 export function stopsOf(trace: Trace): Stop[] {
-  const end = trace.start + (trace.duration ?? Math.max(0, ...trace.hops.map((h) => h.start + h.duration - trace.start)));
+  const end = traceEnd(trace);
   const pieces = foldReturns(timeline(trace, end), (end - trace.start) * MIN_SHARE);
   const seen = new Set<Station>();
   const stops: Stop[] = pieces.map((piece) => {
@@ -49,6 +51,7 @@ export function stopsOf(trace: Trace): Stop[] {
       hop: hopFor(trace, piece.station),
       returning: seen.has(piece.station),
     };
+    if (isCallStation(piece.station)) stop.calls = callsDuring(trace, piece);
     seen.add(piece.station);
     return stop;
   });
@@ -56,11 +59,9 @@ export function stopsOf(trace: Trace): Stop[] {
   return stops;
 }
 
-/** The trace cut at every hop boundary, each piece with its station, neighbours on one station merged. */
+/** The trace cut at every hop and call boundary, each piece with its station, neighbours on one station merged. */
 function timeline(trace: Trace, end: number): Piece[] {
-  const cuts = [...new Set([trace.start, end, ...trace.hops.flatMap((h) => [h.start, hopEnd(h)])])]
-    .filter((t) => t >= trace.start && t <= end)
-    .sort((a, b) => a - b);
+  const cuts = journeyCuts(trace, end);
   const pieces: Piece[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const from = cuts[i]!;
@@ -89,8 +90,13 @@ function foldReturns(pieces: Piece[], minimum: number): Piece[] {
   return kept;
 }
 
-/** How deep in the journey a station is; the waiting line and an unreported app count as the server. */
+/**
+ * How deep in the journey a station is; the waiting line and an unreported
+ * app count as the server, a call as just past the view (the view's returns
+ * between ten queries fold into one Database step).
+ */
 function depthOf(station: Station): number {
+  if (isCallStation(station)) return hopOrder('view') + 0.5;
   return station === 'queue' || station === 'unreported' ? hopOrder('server') : hopOrder(station as HopName);
 }
 
@@ -99,8 +105,12 @@ function extend(into: Piece, piece: Piece): void {
   if (into.station === piece.station && piece.own.to - piece.own.from > into.own.to - into.own.from) into.own = { ...piece.own };
 }
 
+function callsDuring(trace: Trace, piece: Piece): Call[] {
+  return (trace.calls ?? []).filter((c) => callStation(c) === piece.station && c.start >= piece.from && c.start < piece.to);
+}
+
 function hopFor(trace: Trace, station: Station): Hop | undefined {
-  if (station === 'done') return undefined;
+  if (station === 'done' || isCallStation(station)) return undefined;
   if (station === 'unreported') return trace.hops.find((h) => h.hop === 'server');
   return trace.hops.find((h) => h.hop === station) ?? (station === 'queue' ? trace.hops.find((h) => h.hop === 'server') : undefined);
 }
