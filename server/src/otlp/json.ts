@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Attributes, AttrValue, SpanRecord } from '@hopscope/shared';
 import { HubError } from '../errors';
+import { isExportRequestJson } from './json-check';
 import { KIND_BY_NAME, KIND_BY_NUMBER, STATUS_BY_NAME, STATUS_BY_NUMBER } from './enums';
 
 /**
@@ -45,7 +46,7 @@ const spanJson = z.object({
   status: z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
 });
 
-const exportRequestJson = z.object({
+export const exportRequestJson = z.object({
   resourceSpans: z
     .array(
       z.object({
@@ -66,14 +67,24 @@ const exportRequestJson = z.object({
 /** A real export nests about 13 levels (array attribute values a few more); kvlistValue is not read. */
 export const MAX_JSON_DEPTH = 64;
 
-/** Checked without recursion, so the check itself cannot overflow. */
+/** Checked without recursion, so the check itself cannot overflow; only objects and arrays are stacked. */
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
+  const items: object[] = [];
+  const depths: number[] = [];
+  if (value !== null && typeof value === 'object') {
+    items.push(value);
+    depths.push(0);
+  }
+  while (items.length > 0) {
+    const item = items.pop()!;
+    const depth = depths.pop()!;
     if (depth >= limit) return true;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+    const children: unknown[] = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) {
+      if (child === null || typeof child !== 'object') continue;
+      items.push(child);
+      depths.push(depth + 1);
+    }
   }
   return false;
 }
@@ -93,13 +104,9 @@ export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
   // zod's recursive AnyValue schema would overflow the stack on hostile nesting: refuse it first.
   if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = exportRequestJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-  }
+  const request = isExportRequestJson(raw) ? (raw as ExportRequestJson) : checkedByZod(raw);
   const spans: SpanRecord[] = [];
-  for (const resourceSpans of parsed.data.resourceSpans ?? []) {
+  for (const resourceSpans of request.resourceSpans ?? []) {
     const resource = toAttributes(resourceSpans.resource?.attributes);
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       // One object per scope, shared by its spans: the hop mapping reads it (server/src/pipeline/semconv-hops.ts).
@@ -108,6 +115,23 @@ export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
     }
   }
   return spans;
+}
+
+type ExportRequestJson = z.infer<typeof exportRequestJson>;
+
+/**
+ * The slow path, for what json-check.ts did not accept: zod words the error
+ * users see (or, should it accept what the quick check did not, decodes it).
+ * Unknown fields are read from the raw value on the quick path: the decoder
+ * below reads only the schema's fields, so that is the same as zod's strip.
+ */
+function checkedByZod(raw: unknown): ExportRequestJson {
+  const parsed = exportRequestJson.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+  }
+  return parsed.data;
 }
 
 function scopeOf(scope: { name?: string | undefined; version?: string | undefined } | undefined): SpanRecord['scope'] {
@@ -147,6 +171,9 @@ function toSpanRecord(span: z.infer<typeof spanJson>, resource: Attributes, scop
 /** Nanoseconds (a 64-bit integer, as a string or number) to epoch ms, keeping microseconds. */
 export function nanosToMs(value: string | number): number {
   if (typeof value === 'number') return value / 1e6;
+  // Whole microseconds are the digits but the last three, exact in a double below 2⁵³ (16 digits today, BigInt past 2255).
+  const micros = value.length > 3 ? Number(value.slice(0, -3)) : 0;
+  if (micros <= Number.MAX_SAFE_INTEGER) return micros / 1000;
   return Number(BigInt(value) / 1000n) / 1000;
 }
 
