@@ -1,4 +1,5 @@
-import { OPTIONS } from './options';
+import { findCommand } from './command-line';
+import { OPTIONS, type OptionSpec } from './options';
 
 const USAGE = `hopscope — see how each request travels through your web stack, hop by hop.
 
@@ -16,20 +17,28 @@ Usage:
   hopscope replay FILE                      play a recording in the dashboard (no target, no network)
   hopscope export FILE [--out OUT.html]     one self-contained HTML file that plays the recording
 
+hopscope COMMAND --help shows one command's options.
+
 Options:`;
 
-export function helpText(): string {
-  const rows = OPTIONS.map((o) => {
-    const flag = `--${o.flag}${o.kind === 'boolean' ? '' : ' ' + (o.kind === 'string' ? 'VALUE' : 'N')}`;
-    const extra = [o.defaultValue !== undefined ? `default ${o.defaultValue}` : '', o.env ? `env ${o.env}` : ''].filter(Boolean).join('; ');
-    return `  ${flag.padEnd(22)} ${o.help}${extra ? ` (${extra})` : ''}`;
-  });
-  return `${USAGE}\n${rows.join('\n')}\n
-Apps export OTLP to the hub: http://127.0.0.1:4318 over HTTP (the Node SDK's default) or
+const FOOTER = `Apps export OTLP to the hub: http://127.0.0.1:4318 over HTTP (the Node SDK's default) or
 http://127.0.0.1:4317 over gRPC (the Python SDK's default); traces are shown, log records
 with a trace id appear with their trace, metrics are accepted and dropped.
 Environment: OTEL_EXPORTER_OTLP_ENDPOINT also exports every span to an OTLP/HTTP backend
 (Jaeger, Tempo, an OpenTelemetry Collector).
 In the dashboard, press ? for the keys (slow motion, presentation mode, replay).
-Docs: README.md`;
+Docs: README.md (in the package and the repository).`;
+
+/** `hopscope --help`, or `hopscope COMMAND --help` for one command's usage and options. */
+export function helpText(command?: string): string {
+  const spec = command ? findCommand(command) : undefined;
+  if (!spec) return `${USAGE}\n${OPTIONS.map(optionRow).join('\n')}\n\n${FOOTER}`;
+  const options = [...spec.flags, 'help'].map((flag) => OPTIONS.find((o) => o.flag === flag)!);
+  return `Usage: ${spec.usage}\n\n${spec.summary}\n\nOptions:\n${options.map(optionRow).join('\n')}`;
+}
+
+function optionRow(o: OptionSpec): string {
+  const flag = `${o.short ? `-${o.short}, ` : ''}--${o.flag}${o.kind === 'boolean' ? '' : ' ' + (o.kind === 'string' ? 'VALUE' : 'N')}`;
+  const extra = [o.defaultValue !== undefined ? `default ${o.defaultValue}` : '', o.env ? `env ${o.env}` : ''].filter(Boolean).join('; ');
+  return `  ${flag.padEnd(24)} ${o.help}${extra ? ` (${extra})` : ''}`;
 }

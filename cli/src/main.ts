@@ -1,23 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TargetInfo } from '@hopscope/shared';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe';
+import { checkCommandLine } from './command-line';
 import { CliError } from './errors';
 import { helpText } from './help';
+import { openInBrowser } from './open-browser';
 import { parseCliOptions, type CliOptions } from './options';
 import type { HopscopeOptions, RunningHopscope } from './start';
 import { exportEndpointFromEnv } from './export-endpoint';
+import { stopOnSignals } from './stop-on-signals';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   // compare is a client of a running hub with flags of its own: hand it over whole.
   if (argv[0] === 'compare') {
     const { runCompareCommand } = await import('./commands/compare');
     process.exit(await runCompareCommand(argv.slice(1), process.env));
   }
   const options = parseCliOptions(argv, process.env);
-  if (options.help) return void console.log(helpText());
+  if (options.help) return void console.log(helpText(options.commandGiven ? options.command : undefined));
   if (options.version) return void console.log(version());
+  checkCommandLine(options);
   if (options.command === 'export') {
     const { runExport } = await import('./commands/export');
     return void console.log(await runExport(options));
@@ -29,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(
       `\nScenario "${options.scenario}": open ${dashboardUrl(running.hubUrl, options)} — the scenario starts when the dashboard connects.`,
     );
+  if (options.open) openInBrowser(dashboardUrl(running.hubUrl, options));
   stopOnSignals(running);
 }
 
@@ -44,6 +51,7 @@ async function replay(options: CliOptions): Promise<void> {
       'Press Ctrl+C to stop.',
     ].join('\n'),
   );
+  if (options.open) openInBrowser(dashboardUrl(hub.url, options));
   stopOnSignals(hub);
 }
 
@@ -97,31 +105,6 @@ function printBanner(running: RunningHopscope, options: CliOptions): void {
     'Press Ctrl+C to stop.',
   ];
   console.log(lines.join('\n'));
-}
-
-/** How long a stop waits for the requests in flight before it cuts them. */
-const DRAIN_GRACE_MS = 10_000;
-
-/**
- * SIGINT/SIGTERM stop gracefully, as process managers expect (systemd and
- * Docker send SIGTERM, then SIGKILL after a grace period): the proxies stop
- * accepting and the requests in flight finish (for up to 10 s), then the
- * hub closes, which writes what the recordings and the OTLP export still
- * hold. A second signal exits at once.
- */
-function stopOnSignals(running: { drain?(graceMs: number): Promise<void>; close(): Promise<void> }): void {
-  let stopping = false;
-  const stop = () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    console.log(`\nstopping: finishing the requests in flight (up to ${DRAIN_GRACE_MS / 1000} s; press Ctrl+C again to stop now)…`);
-    (running.drain?.(DRAIN_GRACE_MS) ?? Promise.resolve())
-      .catch(() => {})
-      .then(() => running.close())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 function version(): string {

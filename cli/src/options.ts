@@ -10,6 +10,8 @@ export interface OptionSpec {
   flag: string;
   env?: string;
   kind: 'string' | 'boolean' | 'port' | 'count';
+  /** One-letter alias (`-h`, `-V`). */
+  short?: string;
   multiple?: boolean;
   defaultValue?: string;
   help: string;
@@ -98,12 +100,19 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'boolean',
     help: '`hopscope demo --fastapi`: the example FastAPI app under uvicorn (one process) and gunicorn -k uvicorn.workers.UvicornWorker -w 4',
   },
-  { flag: 'help', kind: 'boolean', help: 'show this help' },
-  { flag: 'version', kind: 'boolean', help: 'print the version' },
+  {
+    flag: 'open',
+    kind: 'boolean',
+    help: 'open the dashboard in the default browser once it is up (xdg-open, open or start; if that fails, a warning)',
+  },
+  { flag: 'help', short: 'h', kind: 'boolean', help: "show this help (after a command: that command's help)" },
+  { flag: 'version', short: 'V', kind: 'boolean', help: 'print the version' },
 ];
 
 export interface CliOptions {
   command: string;
+  /** False when no command was given (`hopscope` alone runs the demo). */
+  commandGiven: boolean;
   targets: string[];
   host: string;
   port: number;
@@ -119,6 +128,7 @@ export interface CliOptions {
   out?: string;
   flask: boolean;
   fastapi: boolean;
+  open: boolean;
   help: boolean;
   version: boolean;
   positionals: string[];
@@ -128,8 +138,11 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   const parsed = parseFlags(
     argv,
     Object.fromEntries(
-      OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false }]),
-    ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean }>,
+      OPTIONS.map((o) => [
+        o.flag,
+        { type: o.kind === 'boolean' ? 'boolean' : 'string', multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) },
+      ]),
+    ) as Record<string, { type: 'string' | 'boolean'; multiple: boolean; short?: string }>,
   );
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const pick = (flag: string): string | undefined => {
@@ -150,6 +163,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     .filter(Boolean);
   return {
     command,
+    commandGiven: parsed.positionals.length > 0,
     positionals,
     targets: flagTargets.length > 0 ? flagTargets : envTargets,
     host: pick('host')!,
@@ -170,6 +184,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     out: pick('out'),
     flask: values.flask === true,
     fastapi: values.fastapi === true,
+    open: values.open === true,
     help: values.help === true,
     version: values.version === true,
   };
