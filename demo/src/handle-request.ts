@@ -8,6 +8,7 @@ import {
   formatServerTiming,
 } from '@hopscope/shared';
 import { matchRoute, type ViewResult } from './routes';
+import { tracedQueries } from './traced-db';
 import { childContext, recordFailure, type DemoTracing } from './tracing';
 
 /**
@@ -38,7 +39,10 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, t
   const viewSpan = tracing.startHop('view', match ? `view ${match.route}` : 'not found', inGateway);
   const viewStart = performance.now();
   try {
-    result = match ? await match.view(match.params, url.searchParams) : { status: 404, body: 'not found\n', contentType: 'text/plain' };
+    const context = tracedQueries(tracing, childContext(inGateway, viewSpan));
+    result = match
+      ? await match.view(match.params, url.searchParams, context)
+      : { status: 404, body: 'not found\n', contentType: 'text/plain' };
   } catch (error) {
     recordFailure(viewSpan, error);
     result = { status: 500, body: 'Internal Server Error\n', contentType: 'text/plain' };

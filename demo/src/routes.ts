@@ -1,10 +1,13 @@
+import { booksView } from './books';
+import type { ViewContext } from './traced-db';
+
 /**
  * The demo app's routes: what a tiny Flask app would have. `match` is the
  * route hop (URL matching); each view returns a status and a body.
  */
 export interface RouteMatch {
   route: string;
-  view: (params: Record<string, string>, query: URLSearchParams) => Promise<ViewResult> | ViewResult;
+  view: (params: Record<string, string>, query: URLSearchParams, context: ViewContext) => Promise<ViewResult> | ViewResult;
   params: Record<string, string>;
 }
 
@@ -45,6 +48,8 @@ const ROUTES: Array<{ route: string; pattern: RegExp; view: RouteMatch['view'] }
       return text(`busy for ${ms} ms (${spins} spins)\n`);
     },
   },
+  // The catalogue: N+1 queries by default, one JOIN with ?join=1 (books.ts).
+  { route: '/books', pattern: /^\/books$/, view: (_params, query, context) => booksView(query, context) },
   {
     route: '/error',
     pattern: /^\/error$/,

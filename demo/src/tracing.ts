@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -17,6 +17,8 @@ export interface DemoTracing {
   /** The context of the proxy's traceparent, so the app's spans join its trace. */
   extract(headers: IncomingHttpHeaders): Context;
   startHop(hop: HopName, name: string, parent: Context, kind?: SpanKind): Span;
+  /** An outgoing call (a database query): a CLIENT span with the semantic conventions' attributes, no hop. */
+  startCall(name: string, parent: Context, attributes: Attributes): Span;
   /** The spans' clock (sub-millisecond epoch time), for ending a span at an earlier moment. */
   now(): [number, number];
   shutdown(): Promise<void>;
@@ -50,6 +52,12 @@ export function setUpTracing(serviceName: string, otlpEndpoint: string): DemoTra
         parent,
       );
       // Given a start time, the SDK ends spans at Date.now() too: end them on the same precise clock.
+      const end = span.end.bind(span);
+      span.end = (time) => end(time ?? preciseNow());
+      return span;
+    },
+    startCall: (name, parent, attributes) => {
+      const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: preciseNow(), attributes }, parent);
       const end = span.end.bind(span);
       span.end = (time) => end(time ?? preciseNow());
       return span;

@@ -45,8 +45,19 @@ export const TALK_SCENARIO: Scenario = {
     {
       caption:
         'The yellow line in front of the dev server was the queue hop: time spent waiting for a free worker, before your code even runs. More workers, shorter line.',
-      durationMs: 0,
+      durationMs: 5_000,
       action: { kind: 'caption' },
+    },
+    // N+1 vs join: the same page of ten books with their authors, from the demo's SQLite catalogue.
+    {
+      caption: 'The view ran the same SELECT 10 times — an N+1 query: one for the list of books, then one more per book for its author.',
+      durationMs: 15_000,
+      action: { kind: 'focus', target: 'dev', path: '/books', rate: 0.1 },
+    },
+    {
+      caption: 'The same page with one JOIN: a single query, and no finding. Same answer, one trip to the database instead of eleven.',
+      durationMs: 10_000,
+      action: { kind: 'focus', target: 'dev', path: '/books?join=1', rate: 0.1 },
     },
   ],
 };
