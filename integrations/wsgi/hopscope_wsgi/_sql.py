@@ -10,12 +10,13 @@ MAX_STATEMENT = 2048
 # (kept); numbers that end an identifier (t1, col_2) are part of it (kept).
 _TOKENS = re.compile(
     r"""
-    (?P<comment>--[^\n]*|/\*.*?(?:\*/|$))
+    (?=[-/'"`\[0-9.$xXbBnNeE])  # most characters start no token: say so at once
+    (?:(?P<comment>--[^\n]*|/\*.*?(?:\*/|$))
     | (?P<string>[xXbBnNeE]?'(?:[^']|'')*(?:'|$))
     | (?P<identifier>"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\])
     | (?P<hex>\b0[xX][0-9a-fA-F]+\b)
     | (?P<number>(?<![\w$.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
-    | (?P<dollar>\$(?P<tag>[A-Za-z_]*)\$.*?\$(?P=tag)\$)
+    | (?P<dollar>\$(?P<tag>[A-Za-z_]*)\$.*?\$(?P=tag)\$))
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -70,6 +71,26 @@ def collection(normalized, op):
             if match:
                 return match.group(1).strip("\"`[]")
     return None
+
+
+# An app runs the same few statements over and over (bound parameters keep them identical): describe
+# each once. Bounded, so statements with inlined literals, all different, cannot grow it for ever.
+_DESCRIBED = {}
+_DESCRIBED_MAX = 512
+
+
+def describe(statement):
+    """(normalized text, operation, table) of a statement, remembered for the statements seen last."""
+    key = statement if isinstance(statement, str) else str(statement)
+    found = _DESCRIBED.get(key)
+    if found is None:
+        text = normalize(key)
+        op = operation(text)
+        found = (text, op, collection(text, op))
+        if len(_DESCRIBED) >= _DESCRIBED_MAX:
+            _DESCRIBED.clear()
+        _DESCRIBED[key] = found
+    return found
 
 
 def span_name(op, table, system):

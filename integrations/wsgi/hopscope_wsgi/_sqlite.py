@@ -107,9 +107,7 @@ def _recorded(cursor, statement, run):
 
 def describe(span, statement, system, database):
     """The database semantic conventions' attributes and span name, the statement without literals."""
-    text = _sql.normalize(statement)
-    op = _sql.operation(text)
-    table = _sql.collection(text, op)
+    text, op, table = _sql.describe(statement)
     span.name = _sql.span_name(op, table, system)
     attributes = span.attributes
     attributes[DB_SYSTEM_NAME] = system

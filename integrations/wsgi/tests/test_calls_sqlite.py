@@ -116,7 +116,7 @@ class SqliteCalls(CleanEnvironment):
         self.assertEqual(attributes_of(gateway)["hopscope.calls_dropped"], "5")
 
     def test_telemetry_failing_never_fails_the_query(self):
-        with mock.patch.object(_sql, "normalize", side_effect=RuntimeError("broken telemetry")):
+        with mock.patch.object(_sql, "describe", side_effect=RuntimeError("broken telemetry")):
             _, calls = request_calls(self, self.receiver, app_running(self.n_plus_one), "/broken", 10)
         self.assertEqual(len(calls), 10)  # recorded with what could be described; the view got its rows
 

@@ -37,6 +37,14 @@ class Normalize(unittest.TestCase):
         self.assertEqual(len(text), _sql.MAX_STATEMENT + 1)
         self.assertTrue(text.endswith("…"))
 
+    def test_descriptions_are_remembered_within_a_bound(self):
+        first = _sql.describe("SELECT a FROM t WHERE b = 1")
+        self.assertIs(_sql.describe("SELECT a FROM t WHERE b = 1"), first)
+        self.assertEqual(first, ("SELECT a FROM t WHERE b = ?", "SELECT", "t"))
+        for n in range(_sql._DESCRIBED_MAX * 2):
+            _sql.describe("SELECT %d" % n)
+        self.assertLessEqual(len(_sql._DESCRIBED), _sql._DESCRIBED_MAX)
+
     def test_operation_table_and_span_name(self):
         for statement, name in (
             ("select a from books join authors on 1=1", "SELECT books"),
