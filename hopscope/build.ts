@@ -13,6 +13,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -70,14 +71,20 @@ function checkDependencies(metafile: Metafile): void {
   const imported = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const { path, external } of output.imports) {
-      if (external && !path.startsWith('node:'))
-        imported.add(path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]!);
+      if (external && !isBuiltin(path)) imported.add(path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]!);
     }
   }
+  // A package bundled by mistake would lose the files it loads beside itself (sql.js's .wasm, grpc's protos).
+  const bundled = new Set(
+    Object.keys(metafile.inputs)
+      .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1])
+      .filter((name): name is string => name !== undefined),
+  );
   const pinned: Record<string, string> = {};
   for (const workspace of WORKSPACES) Object.assign(pinned, readJson(root(`${workspace}/package.json`)).dependencies);
   const problems = [
     ...[...imported].filter((name) => !(name in dependencies)).map((name) => `${name} is imported but not in dependencies`),
+    ...[...bundled].map((name) => `${name} was bundled: add it to dependencies (the workspaces' version) so it stays an import`),
     ...Object.keys(dependencies)
       .filter((name) => !imported.has(name))
       .map((name) => `${name} is in dependencies but never imported`),
