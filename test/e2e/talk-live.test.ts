@@ -106,17 +106,21 @@ describe('hopscope demo --scenario talk in the dashboard', () => {
         .poll(async () => Number(await page.getByTestId('slowmo-caption').getAttribute('data-step')), { timeout: 15_000 })
         .toBeGreaterThan(1);
       const steps: string[] = [];
+      // The caption and slow-motion area keeps one height: the diagram never jumps between steps.
+      const diagramTops = new Set<number>();
       await expect
         .poll(
           async () => {
             const step = await caption.getAttribute('data-step');
             if (step && steps.at(-1) !== step) steps.push(step);
+            diagramTops.add(Math.round((await page.getByTestId('flow').boundingBox())!.y));
             return caption.getAttribute('data-done');
           },
           { timeout: 60_000, interval: 100 },
         )
         .toBe('true');
       expect(steps.map(Number)).toEqual([...steps.map(Number)].sort((a, b) => a - b));
+      expect([...diagramTops]).toHaveLength(1);
       // Later steps hand the diagram back to the live traffic.
       expect(await page.getByTestId('slowmo').isVisible()).toBe(false);
     } finally {
