@@ -13,6 +13,8 @@ interface TraceSpans {
   home: Map<string, string>;
   /** Parent span id → spans whose parent has not arrived (made on first need: most traces never wait). */
   waiting?: Map<string, Set<string>>;
+  /** The proxy SERVER spans among them. */
+  proxies?: Set<string>;
 }
 
 const NO_ADOPTION: string[] = [];
@@ -55,7 +57,10 @@ export class RequestKeys {
     const proxy = isProxySpan(span);
     const key = proxy ? this.requestKey(span) : relativeKey(trace, span);
     trace.home.set(span.spanId, key);
-    if (proxy) this.claimed.add(key);
+    if (proxy) {
+      this.claimed.add(key);
+      (trace.proxies ??= new Set()).add(span.spanId);
+    }
     if (span.parentSpanId && !trace.home.has(span.parentSpanId)) {
       trace.waiting ??= new Map();
       const siblings = trace.waiting.get(span.parentSpanId);
@@ -81,7 +86,10 @@ export class RequestKeys {
     for (const span of spans) {
       const trace = this.traces.get(span.traceId);
       if (trace === undefined) continue;
-      if (trace.home.get(span.spanId) === key) trace.home.delete(span.spanId);
+      if (trace.home.get(span.spanId) === key) {
+        trace.home.delete(span.spanId);
+        trace.proxies?.delete(span.spanId);
+      }
       if (span.parentSpanId && trace.waiting) {
         const siblings = trace.waiting.get(span.parentSpanId);
         siblings?.delete(span.spanId);
@@ -102,6 +110,9 @@ function relativeKey(trace: TraceSpans, span: SpanRecord): string {
   const parent = span.parentSpanId ? trace.home.get(span.parentSpanId) : undefined;
   if (parent !== undefined) return parent;
   for (const child of trace.waiting?.get(span.spanId) ?? []) {
+    // A span with a parent of its own above a proxy span is another service's outgoing call (its
+    // request is its parent's, still to come), not a caller in front of this request like the browser's.
+    if (span.parentSpanId && trace.proxies?.has(child)) continue;
     const key = trace.home.get(child);
     if (key !== undefined) return key;
   }

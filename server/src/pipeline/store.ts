@@ -1,6 +1,7 @@
 import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
 import { isProxySpan, RequestKeys } from './request-keys';
+import { RequestLinks } from './request-links';
 import { spanBytes } from './span-size';
 
 export interface StoreLimits {
@@ -46,6 +47,8 @@ export class TraceStore {
   /** Estimated bytes of every stored span. */
   bytes = 0;
   private readonly keys = new RequestKeys((key) => this.entries.has(key));
+  /** Which request called which (another service behind hopscope, same trace). */
+  private readonly links = new RequestLinks();
   /** Completed requests and failures per target since the hub started. */
   readonly totals = new Map<string, { requests: number; errors: number }>();
 
@@ -58,6 +61,7 @@ export class TraceStore {
   add(span: SpanRecord): void {
     this.spansReceived++;
     const { key, adopt } = this.keys.place(span);
+    this.links.noteProxySpan(span, key);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = { key, spans: [], bytes: 0, dirty: true, counted: false };
@@ -141,6 +145,14 @@ export class TraceStore {
       entry.dirty = false;
       if (entry.trace && !entry.trace.inFlight && !entry.counted) this.count(entry, entry.trace);
     }
+    if (entry.trace)
+      this.links.link(
+        entry.trace,
+        entry.key,
+        entry.spans,
+        (t, s) => this.keys.keyOf(t, s),
+        (k) => this.entries.get(k)?.trace?.target,
+      );
     return entry.trace;
   }
 
@@ -192,6 +204,7 @@ export class TraceStore {
       this.entries.delete(oldest.key);
       this.resize(oldest, -oldest.bytes);
       this.keys.forget(oldest.key, oldest.spans);
+      this.links.forget(oldest.key, oldest.spans);
       this.tracesEvicted++;
     }
   }
