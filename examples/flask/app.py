@@ -8,7 +8,10 @@ import sys
 import time
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "integrations", "wsgi"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# catalogue.py next to this file, whatever the server's working directory (uWSGI's wsgi-file).
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "integrations", "wsgi"))
 
 from flask import Flask, jsonify, render_template, request  # noqa: E402
 
