@@ -106,10 +106,7 @@ describe('the page around the diagram', () => {
     expect(list!.x + list!.width).toBeLessThanOrEqual((await panel.boundingBox())!.x + 1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     expect(new URL(page.url()).hash).toBe(`#trace=${traceId}`);
-    await page.screenshot({
-      path:
-        process.env.UPDATE_SCREENSHOT === '1' ? new URL('../../docs/detail-panel.png', import.meta.url).pathname : shot('detail-panel.png'),
-    });
+    await page.screenshot({ path: shot('detail-panel.png') });
     const linked = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
       await linked.goto(`${stack.hubUrl}/#trace=${traceId}`);

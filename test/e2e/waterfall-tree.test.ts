@@ -90,6 +90,18 @@ function fastapiTrace(start: number): Trace {
       span('a6', 'a5', 'render template item.html', 8, 12, { scope: 'opentelemetry.instrumentation.jinja2' }),
       span('a7', 'a3', 'GET /items/{item_id} http send', 32, 1, { scope: 'opentelemetry.instrumentation.asgi' }),
     ],
+    // The same query three times in the view: an N+1 the hub names as a finding.
+    calls: [9, 11, 13].map((at) => ({
+      kind: 'db' as const,
+      name: 'SELECT items',
+      system: 'postgresql',
+      target: 'db:5432',
+      statement: `SELECT * FROM items WHERE id = ? /* ${EVIL} */`,
+      start: start + at,
+      duration: 1.5,
+      hop: 'view' as const,
+    })),
+    findings: [{ kind: 'repeated_query', statement: 'SELECT * FROM items WHERE id = ?', count: 3, totalMs: 4.5 }],
     logs: [
       { time: start + 7, severity: 'INFO', body: 'loading item 7', spanId: 'a5', hop: 'view', service: 'shop-api', attributes: {} },
       { time: start + 30, severity: 'ERROR', body: EVIL, spanId: 'a5', hop: 'view', service: 'shop-api', attributes: {} },
@@ -199,6 +211,32 @@ describe('the waterfall of a trace with its span tree and logs', () => {
     await expect.poll(overflowing).toEqual([]);
     await page.screenshot({ path: join(RESULTS, 'waterfall-tree-presentation.png') });
     await page.getByTestId('presentation-toggle').click();
+  });
+
+  it("the request's detail at 1366×768: beside the list, above the fold, with its calls and findings, no sideways scroll", async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.locator(`[data-testid=trace-row][data-trace-id="${'f'.repeat(32)}"]`).click();
+    const panel = page.getByTestId('detail-panel');
+    const box = (await panel.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + 300).toBeLessThanOrEqual(768);
+    expect(box.x + box.width).toBeLessThanOrEqual(1366 + 1);
+    const calls = page.getByTestId('waterfall-call');
+    await expect.poll(() => calls.count()).toBe(3);
+    expect(await calls.first().textContent()).toContain('SELECT * FROM items WHERE id = ?');
+    expect(await calls.first().textContent()).toContain('1.50 ms');
+    expect(await page.getByTestId('waterfall-finding').textContent()).toBe(
+      'The same query ran 3 times (4.5 ms in all): SELECT * FROM items WHERE id = ?',
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await page.screenshot({
+      path:
+        process.env.UPDATE_SCREENSHOT === '1'
+          ? fileURLToPath(new URL('../../docs/detail-panel.png', import.meta.url))
+          : join(RESULTS, 'detail-panel-calls.png'),
+    });
+    await page.setViewportSize({ width: 1400, height: 1000 });
   });
 
   it("slow motion's caption names the ASGI server", async () => {
