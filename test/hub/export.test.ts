@@ -79,7 +79,7 @@ describe('exporting every span to an external OTLP backend (OTEL_EXPORTER_OTLP_E
       expect(r.url).toBe('/v1/traces');
       expect(r.type).toBe('application/json');
       const written = JSON.parse(r.body);
-      expect(readOtlpJson(written)).toMatchObject(asReaderWrites(written));
+      expect(readOtlpJson(written)).toMatchObject(asReaderWrites(written) as object);
     }
     const value = (span: Json, key: string) => span.attributes.find((a: Json) => a.key === key)?.value;
     expect(spans.map((s) => value(s, 'hopscope.hop')?.stringValue).sort()).toEqual(['proxy', 'server']);

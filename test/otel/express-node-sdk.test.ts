@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOPS, type Trace } from '@hopscope/shared';
-import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
+import type { RunningHopscope } from '@hopscope/cli';
 import { request } from '../support/http';
-import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './support';
+import { appsBehindHopscope, fullTrace, hasAppHops, hopOf, startNodeSdkApp, type ChildApp } from './support';
 
 /**
  * An Express app instrumented only by the official Node SDK, set up as its
@@ -11,46 +10,22 @@ import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './supp
  * by default), as a child process behind a real hopscope: no `hopscope.hop`
  * anywhere, the hops come from the semantic-conventions mapping.
  */
-const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
-
 let stack: RunningHopscope;
 const apps: ChildApp[] = [];
-const proxy: Record<string, string> = {};
-
-function startExpress(extraEnv: NodeJS.ProcessEnv): Promise<ChildApp> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(stack.otlpUrl),
-    ...extraEnv,
-  };
-  return startChildApp(process.execPath, ['--require', './node-sdk-setup.cjs', 'express-app.cjs'], {
-    cwd: APPS,
-    env,
-    portOf: (output) => {
-      const line = /\{"port":(\d+)\}/.exec(output);
-      return line ? Number(line[1]) : undefined;
-    },
-  });
-}
+let proxy: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
   // One app exports every 100 ms; the other keeps every SDK default (a batch each 5 s).
-  const [fast, defaults] = await startAll(apps, [startExpress({ OTEL_BSP_SCHEDULE_DELAY: '100' }), startExpress({})]);
-  const infos = await stack.addTargets([
-    { name: 'express', url: fast.url },
-    { name: 'express-defaults', url: defaults.url },
-  ]);
-  for (const info of infos) proxy[info.name] = info.proxy;
+  ({ stack, proxy } = await appsBehindHopscope(apps, (otlp) => ({
+    express: startNodeSdkApp(otlp, './node-sdk-setup.cjs', 'express-app.cjs', { OTEL_BSP_SCHEDULE_DELAY: '100' }),
+    'express-defaults': startNodeSdkApp(otlp, './node-sdk-setup.cjs', 'express-app.cjs'),
+  })));
 }, 90_000);
 
 afterAll(async () => {
   await stack?.close();
   await Promise.all(apps.map((app) => app.stop()));
 });
-
-const hasAppHops = (trace: Trace) => ['gateway', 'view'].every((name) => trace.hops.some((h) => h.hop === name && h.measured));
 
 describe('Express under the official Node SDK (OTLP/HTTP protobuf), behind hopscope', () => {
   it('GET /items/:id: gateway, route and view hops in order, http.route, stack node, the middleware in the span tree', async () => {

@@ -1,56 +1,29 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trace } from '@hopscope/shared';
-import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
+import type { RunningHopscope } from '@hopscope/cli';
 import { request } from '../support/http';
-import { fullTrace, hopOf, startAll, startChildApp, type ChildApp } from './support';
+import { appsBehindHopscope, fullTrace, hasAppHops, hopOf, startNodeSdkApp, type ChildApp } from './support';
 
 /**
  * A Fastify 5 app (the Node SDK with @fastify/otel, as its README sets it up)
  * and a Koa 3 app with @koa/router (the getting-started setup), each a child
  * process exporting OTLP/HTTP behind a real hopscope.
  */
-const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
-
 let stack: RunningHopscope;
 const apps: ChildApp[] = [];
-const proxy: Record<string, string> = {};
-
-function startNodeApp(setup: string, app: string): Promise<ChildApp> {
-  return startChildApp(process.execPath, ['--require', setup, app], {
-    cwd: APPS,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(stack.otlpUrl),
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    },
-    portOf: (output) => {
-      const line = /\{"port":(\d+)\}/.exec(output);
-      return line ? Number(line[1]) : undefined;
-    },
-  });
-}
+let proxy: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
-  const [fastify, koa] = await startAll(apps, [
-    startNodeApp('./node-sdk-fastify-setup.cjs', 'fastify-app.cjs'),
-    startNodeApp('./node-sdk-setup.cjs', 'koa-app.cjs'),
-  ]);
-  const infos = await stack.addTargets([
-    { name: 'fastify', url: fastify.url },
-    { name: 'koa', url: koa.url },
-  ]);
-  for (const info of infos) proxy[info.name] = info.proxy;
+  ({ stack, proxy } = await appsBehindHopscope(apps, (otlp) => ({
+    fastify: startNodeSdkApp(otlp, './node-sdk-fastify-setup.cjs', 'fastify-app.cjs', { OTEL_BSP_SCHEDULE_DELAY: '100' }),
+    koa: startNodeSdkApp(otlp, './node-sdk-setup.cjs', 'koa-app.cjs', { OTEL_BSP_SCHEDULE_DELAY: '100' }),
+  })));
 }, 90_000);
 
 afterAll(async () => {
   await stack?.close();
   await Promise.all(apps.map((app) => app.stop()));
 });
-
-const hasAppHops = (trace: Trace) => ['gateway', 'view'].every((name) => trace.hops.some((h) => h.hop === name && h.measured));
 
 describe('Fastify with @fastify/otel under the official Node SDK, behind hopscope', () => {
   it('GET /items/:id: gateway, derived route, the route handler as view; the hook and the request span in the tree', async () => {

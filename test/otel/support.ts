@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import type { Trace } from '@hopscope/shared';
+import { otlpBase, startHopscope, type RunningHopscope } from '@hopscope/cli';
 import { getJson } from '../support/http';
 
 /** An app started as a child process, with everything it wrote kept for the assertions and for failure messages. */
@@ -101,3 +103,41 @@ export const hopOf = (trace: Trace, name: string) => {
   if (!hop) throw new Error(`no ${name} hop in ${trace.hops.map((h) => h.hop).join(', ')}`);
   return hop;
 };
+
+/** Both the gateway and the view hop came from the app's own spans: its OTLP export has arrived. */
+export const hasAppHops = (trace: Trace) => ['gateway', 'view'].every((name) => trace.hops.some((h) => h.hop === name && h.measured));
+
+const NODE_APPS = fileURLToPath(new URL('./apps/', import.meta.url));
+
+/** A Node app of `apps/` under the official SDK (`node --require SETUP APP`), exporting OTLP/HTTP to `otlpEndpoint`. */
+export function startNodeSdkApp(otlpEndpoint: string, setup: string, app: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildApp> {
+  return startChildApp(process.execPath, ['--require', setup, app], {
+    cwd: NODE_APPS,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, ...extraEnv },
+    portOf: (output) => {
+      const line = /\{"port":(\d+)\}/.exec(output);
+      return line ? Number(line[1]) : undefined;
+    },
+  });
+}
+
+/**
+ * A real hopscope with one proxy per app: `starts` gets the OTLP endpoint to
+ * export to and names the apps; each started app lands in `apps` (to stop
+ * afterwards) even when another fails. Returns the stack and each app's proxy URL.
+ */
+export async function appsBehindHopscope(
+  apps: ChildApp[],
+  starts: (otlpEndpoint: string) => Record<string, Promise<ChildApp>>,
+): Promise<{ stack: RunningHopscope; proxy: Record<string, string> }> {
+  const stack = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [] });
+  try {
+    const named = starts(otlpBase(stack.otlpUrl));
+    const started = await startAll(apps, Object.values(named));
+    const infos = await stack.addTargets(Object.keys(named).map((name, i) => ({ name, url: started[i]!.url })));
+    return { stack, proxy: Object.fromEntries(infos.map((info) => [info.name, info.proxy])) };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
