@@ -3,6 +3,7 @@ import type { StatsSnapshot, TargetInfo, Trace } from '@hopscope/shared';
 import { HubError } from '../errors';
 import type { TraceStore } from '../pipeline/store';
 import { targetState } from './health';
+import { jsonArrayPieces, pacedText } from './paced';
 
 export interface ApiDeps {
   store: TraceStore;
@@ -15,6 +16,8 @@ export interface ApiDeps {
 const MAX_LIMIT = 1000;
 /** Spans (estimated bytes, span-size.ts) one /api/traces answer may be built from: its JSON stays tens of MiB at most. */
 const MAX_LIST_BYTES = 32 * 1024 * 1024;
+/** Traces serialized per piece of a /api/traces answer (http/paced.ts): a few milliseconds of work each. */
+const TRACES_PER_PIECE = 100;
 
 /** The REST API (DESIGN.md "Interfaces"): targets, traces, one trace, stats. */
 export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -33,7 +36,8 @@ export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void
     );
     // Fewer than asked for, because the answer would have grown past its bound: said in a header, the body stays an array.
     if (!complete) void reply.header('x-hopscope-truncated', 'bytes');
-    return traces;
+    // Up to 1000 traces: serialized a piece at a time, so the answer does not hold the loop (docs/reliability.md).
+    return reply.type('application/json; charset=utf-8').send(pacedText(jsonArrayPieces(traces, TRACES_PER_PIECE)));
   });
 
   app.get('/api/traces/:traceId', async (request) => {

@@ -1,4 +1,5 @@
 import { RECORDING_VERSION, type Recording, type SpanRecord, type TargetInfo, type Trace } from '@hopscope/shared';
+import { yieldToLoop } from '../http/paced';
 import { TraceStore } from '../pipeline/store';
 
 /** As in the live window (pipeline.ts): a recorded request keeps at most this many spans. */
@@ -19,6 +20,36 @@ export function buildRecording(spans: readonly SpanRecord[], title: string, know
     if (span.endMs !== undefined && span.endMs > lastEnd) lastEnd = span.endMs;
   }
   return recordingOf([...store.traces(lastEnd)], title, known);
+}
+
+/** Spans between turns of the event loop while a recording is built for an answer. */
+const SPANS_PER_TURN = 2000;
+
+/**
+ * buildRecording for an HTTP answer (the Record button's spans, up to
+ * 256 MiB of them): the same result, with the event loop turning every
+ * SPANS_PER_TURN spans stored and traces assembled, so the hub keeps
+ * serving meanwhile.
+ */
+export async function buildRecordingPaced(
+  spans: readonly SpanRecord[],
+  title: string,
+  known: readonly TargetInfo[] = [],
+): Promise<Recording> {
+  const store = new TraceStore({ maxTraces: Infinity, maxSpansPerTrace: MAX_SPANS_PER_REQUEST });
+  let lastEnd = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    store.add(span);
+    if (span.endMs !== undefined && span.endMs > lastEnd) lastEnd = span.endMs;
+    if (i % SPANS_PER_TURN === SPANS_PER_TURN - 1) await yieldToLoop();
+  }
+  const traces: Trace[] = [];
+  for (const trace of store.traces(lastEnd)) {
+    traces.push(trace);
+    if (traces.length % (SPANS_PER_TURN / 4) === 0) await yieldToLoop();
+  }
+  return recordingOf(traces, title, known);
 }
 
 /** Already assembled traces (the hub's window) → a Recording. */

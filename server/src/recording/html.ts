@@ -16,6 +16,20 @@ const STYLE_TAG = /<link\b[^>]*\brel="stylesheet"[^>]*\bhref="(\.\/assets\/[^"]+
  * which the dashboard finds and plays without a hub.
  */
 export async function selfContainedHtml(uiDir: string | undefined, recording: Recording): Promise<string> {
+  return [...(await selfContainedHtmlPieces(uiDir, recording))].join('');
+}
+
+/** Stands where the recording goes while the page is put together; cannot occur in the page (a NUL). */
+const DATA_MARK = '\u0000hopscope-recording\u0000';
+/** Traces per piece of the embedded recording. */
+const TRACES_PER_PIECE = 200;
+
+/**
+ * selfContainedHtml as pieces made one at a time (http/paced.ts): the page
+ * around the recording, and the recording's JSON a few hundred traces at a
+ * time, so exporting a full window does not hold the hub's loop.
+ */
+export async function selfContainedHtmlPieces(uiDir: string | undefined, recording: Recording): Promise<Iterable<string>> {
   const indexFile = uiDir ? join(uiDir, 'index.html') : '';
   if (!uiDir || !existsSync(indexFile)) {
     throw new HubError('HOPSCOPE_HUB_NOT_FOUND', `the built dashboard is missing${uiDir ? ` (${indexFile})` : ''}: run npm run build:ui`);
@@ -25,12 +39,35 @@ export async function selfContainedHtml(uiDir: string | undefined, recording: Re
   const styles: string[] = [];
   for (const [, src] of html.matchAll(SCRIPT_TAG)) scripts.push(escapeScript(await readAsset(uiDir, src!)));
   for (const [, href] of html.matchAll(STYLE_TAG)) styles.push(escapeStyle(await readAsset(uiDir, href!)));
-  const data = `<script type="application/json" id="hopscope-recording">${embedJson(recording)}</script>`;
+  const data = `<script type="application/json" id="hopscope-recording">${DATA_MARK}</script>`;
   // Functions as replacements: `$&` and friends in the bundle must not be interpreted.
   let out = html.replace(STYLE_TAG, () => `<style>${styles.shift() ?? ''}</style>`);
   out = out.replace(SCRIPT_TAG, () => `${data}\n    <script type="module">${scripts.shift() ?? ''}</script>`);
   if (!out.includes('id="hopscope-recording"')) out = out.replace('</head>', () => `${data}\n</head>`);
-  return out.replace(/<head>/i, () => `<head>\n    ${CSP}`);
+  out = out.replace(/<head>/i, () => `<head>\n    ${CSP}`);
+  const at = out.indexOf(DATA_MARK);
+  if (at < 0) return [out];
+  return pagePieces(out.slice(0, at), recording, out.slice(at + DATA_MARK.length));
+}
+
+function* pagePieces(before: string, recording: Recording, after: string): Iterable<string> {
+  yield before;
+  yield* embedJsonPieces(recording, TRACES_PER_PIECE);
+  yield after;
+}
+
+/** embedJson(recording) in pieces of `perPiece` traces; JSON.parse reads their concatenation back as the same recording. */
+function* embedJsonPieces(recording: Recording, perPiece: number): Iterable<string> {
+  const { traces, ...rest } = recording;
+  yield `${embedJson(rest).slice(0, -1)},"traces":[`;
+  for (let i = 0; i < traces.length; i += perPiece) {
+    const piece = traces
+      .slice(i, i + perPiece)
+      .map(embedJson)
+      .join(',');
+    yield i === 0 ? piece : `,${piece}`;
+  }
+  yield ']}';
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Recording, SpanRecord, TargetInfo, Trace } from '@hopscope/shared';
 import { HubError } from '../errors';
+import { pacedText } from '../http/paced';
 import { toExportRequest } from '../otlp/encode';
-import { buildRecording, recordingOf } from './build';
+import { buildRecording, buildRecordingPaced, recordingOf } from './build';
 import type { FileRecorder } from './file-recorder';
-import { selfContainedHtml } from './html';
+import { selfContainedHtmlPieces } from './html';
 import type { MemoryRecorder } from './memory-recorder';
 import { decodeOtlpJsonValues } from './read';
 
@@ -63,31 +64,34 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingRoute
     return reply
       .type('application/x-ndjson')
       .header('content-disposition', `attachment; filename="hopscope-${stamp(new Date())}.jsonl"`)
-      .send(toJsonLines(spans));
+      .send(pacedText(jsonLines(spans)));
   });
 
   app.get('/api/export.html', async (_request, reply) => {
-    const html = await selfContainedHtml(deps.uiDir, exportedRecording(deps));
+    const html = await selfContainedHtmlPieces(deps.uiDir, await exportedRecording(deps));
     return reply
       .type('text/html; charset=utf-8')
       .header('content-disposition', 'attachment; filename="hopscope-recording.html"')
       .header('content-security-policy', EXPORT_CSP)
-      .send(html);
+      .send(pacedText(html));
   });
 }
 
 /** Replay mode: the replayed recording; live: the Record button's spans, else the current window. */
-function exportedRecording(deps: RecordingRouteDeps): Recording {
+async function exportedRecording(deps: RecordingRouteDeps): Promise<Recording> {
   if (deps.replay) return deps.replay;
   const spans = deps.memory.recorded();
-  if (spans.length > 0) return buildRecording(spans, 'hopscope recording', deps.targets());
+  if (spans.length > 0) return buildRecordingPaced(spans, 'hopscope recording', deps.targets());
   return recordingOf([...deps.traces()], 'hopscope session', deps.targets());
 }
 
 export function toJsonLines(spans: readonly SpanRecord[]): string {
-  const lines: string[] = [];
-  for (let i = 0; i < spans.length; i += SPANS_PER_LINE) lines.push(JSON.stringify(toExportRequest(spans.slice(i, i + SPANS_PER_LINE))));
-  return `${lines.join('\n')}\n`;
+  return [...jsonLines(spans)].join('');
+}
+
+/** One OTLP JSON line per SPANS_PER_LINE spans, made as they are sent (http/paced.ts). */
+function* jsonLines(spans: readonly SpanRecord[]): Iterable<string> {
+  for (let i = 0; i < spans.length; i += SPANS_PER_LINE) yield `${JSON.stringify(toExportRequest(spans.slice(i, i + SPANS_PER_LINE)))}\n`;
 }
 
 /** YYYYMMDD-HHMMSS in local time, as a speaker reads the file name. */
