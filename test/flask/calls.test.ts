@@ -56,7 +56,7 @@ const statements = (calls: Call[]) => calls.map((c) => c.statement);
 
 describe.skipIf(!python.ok)(`a Flask view's database and HTTP calls, live${python.note}`, () => {
   for (const target of ['flask-dev', 'gunicorn']) {
-    it(`${target}: /books runs the author query once per book — 10 database calls and a repeated_query finding of 10`, async () => {
+    it(`${target}: /books runs the author query once per book — 11 database calls, 10 of them that query, and a repeated_query finding of 10`, async () => {
       const res = await request(`${proxy[target]}/books`);
       expect(JSON.parse(res.body)).toHaveLength(10);
       const trace = await finishedTrace(stack.hubUrl, target, '/books', withCalls(11));
@@ -92,17 +92,20 @@ describe.skipIf(!python.ok)(`a Flask view's database and HTTP calls, live${pytho
     expect(trace.findings).toContainEqual(expect.objectContaining({ kind: 'repeated_query', statement: AUTHOR_BY_ID, count: 10 }));
   });
 
-  it("one service calls another through its proxy with urllib: the called request joins the caller's trace, below the caller's call", async () => {
+  it("one service calls another through its proxy with urllib: the called request joins the caller's trace, below the caller's call, linked both ways", async () => {
     const res = await request(`${proxy['flask-dev']}/downstream`);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ status: 200 });
-    const caller = await finishedTrace(stack.hubUrl, 'flask-dev', '/downstream', withCalls(1));
+    // The hub links the two requests once both have arrived.
+    const caller = await finishedTrace(stack.hubUrl, 'flask-dev', '/downstream', (t) => t.calls?.some((c) => c.request) ?? false);
     const [call] = caller.calls!;
-    expect(call).toMatchObject({ kind: 'http', name: 'GET', system: 'http', hop: 'view', status: 200 });
+    expect(call).toMatchObject({ kind: 'http', name: 'GET', system: 'http', hop: 'view', status: 200, requestTarget: 'gunicorn' });
     expect(call!.target).toBe(`${proxy.gunicorn}/books-join?n=3`);
     // Same trace, another request (the hub's id for a later request of a trace is TRACEID-SPANID).
     const called = await finishedTrace(stack.hubUrl, 'gunicorn', '/books-join', (t) => t.traceId.startsWith(caller.traceId));
     expect(called.traceId).not.toBe(caller.traceId);
+    expect(call!.request).toBe(called.traceId);
+    expect(called.calledBy).toEqual({ request: caller.traceId, target: 'flask-dev', spanId: call!.spanId });
     // B's proxy continued the traceparent A's call sent: the caller's call span is its parent.
     const proxySpan = called.spans!.find((s) => s.kind === 'server' && s.hop === 'proxy');
     expect(proxySpan?.parentSpanId).toBe(call!.spanId);
