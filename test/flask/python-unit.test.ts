@@ -9,14 +9,15 @@ const TESTS = fileURLToPath(new URL('../../integrations/wsgi/tests', import.meta
  * How many tests the Python suite has. Python exits 0 on "Ran 0 tests" (a file that fails
  * to be discovered simply vanishes), so the count is pinned: update it with the suite.
  */
-const EXPECTED_TESTS = 76;
+const EXPECTED_TESTS = 77;
 
-/** The only reasons a Python test may skip: software this machine lacks (python3-flask, python3-fastapi, python3-django, python3-sqlalchemy, uwsgi-plugin-python3, python3-pip). */
+/** The only reasons a Python test may skip: software this machine lacks (python3-flask, python3-fastapi, python3-django, python3-sqlalchemy, python3-requests, uwsgi-plugin-python3, python3-pip). */
 const ALLOWED_SKIPS = [
   'Flask is not installed for this Python',
   'FastAPI is not installed for this Python',
   'Django is not installed for this Python',
   'SQLAlchemy is not installed for this Python',
+  'requests is not installed for this Python',
   'uwsgi with the python3 plugin is not installed',
   'pip, setuptools (and wheel, for setuptools < 70.1) are not installed for this Python',
 ];

@@ -36,7 +36,7 @@ export const DEBIAN_DJANGO: Prerequisite = {
 export const CURRENT_RELEASES: Prerequisite = {
   name: `the virtualenv of current releases at ${CURRENT_VENV} (python3 -m venv ${CURRENT_VENV} && ${CURRENT_VENV}/bin/pip install -r ${REQUIREMENTS})`,
   apt: 'python3-venv',
-  present: () => imports(CURRENT_PYTHON, 'fastapi, uvicorn, gunicorn, django, flask, sqlalchemy'),
+  present: () => imports(CURRENT_PYTHON, 'fastapi, uvicorn, gunicorn, django, flask, sqlalchemy, requests'),
 };
 
 /** Each Python a suite runs under: a label for titles, the interpreter (undefined: the launcher's own choice), what it needs. */

@@ -11,6 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from calls_support import app_running, attrs, request_calls
 from support import CleanEnvironment
 
+try:
+    import requests
+except ImportError:
+    requests = None
+
 # The app's calls go to 127.0.0.1 directly, whatever proxy the machine's environment names.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -77,6 +82,20 @@ class HttpCalls(CleanEnvironment):
         [sent] = self.downstream.headers
         self.assertEqual(sent["traceparent"], "00-%s-%s-01" % ("a" * 32, span["spanId"]))
         self.assertEqual(sent["tracestate"], "vendor=value")
+
+    @unittest.skipIf(requests is None, "requests is not installed for this Python")
+    def test_a_requests_call_through_urllib3_is_recorded_too(self):
+        def work():
+            session = requests.Session()
+            session.trust_env = False  # straight to 127.0.0.1, whatever proxy the environment names
+            with session:
+                return session.get(self.downstream.url + "/via-requests", timeout=5).status_code
+
+        gateway, [span] = request_calls(self, self.receiver, app_running(work), "/requests-out", 1)
+        self.assertEqual(span["name"], "GET")
+        self.assertEqual(attrs(span)["url.full"], self.downstream.url + "/via-requests")
+        self.assertEqual(attrs(span)["http.response.status_code"], "200")
+        self.assertEqual([h["traceparent"] for h in self.downstream.headers], ["00-%s-%s-01" % (gateway["traceId"], span["spanId"])])
 
     def test_the_apps_own_traceparent_is_left_alone(self):
         own = "00-%s-%s-01" % ("c" * 32, "d" * 16)
