@@ -23,12 +23,12 @@ export function buildRecording(spans: readonly SpanRecord[], title: string, know
 }
 
 /** Spans between turns of the event loop while a recording is built for an answer. */
-const SPANS_PER_TURN = 2000;
+const SPANS_PER_TURN = 1000;
 
 /**
  * buildRecording for an HTTP answer (the Record button's spans, up to
  * 256 MiB of them): the same result, with the event loop turning every
- * SPANS_PER_TURN spans stored and traces assembled, so the hub keeps
+ * SPANS_PER_TURN spans stored and SPANS_PER_TURN / 4 traces assembled, so the hub keeps
  * serving meanwhile.
  */
 export async function buildRecordingPaced(
