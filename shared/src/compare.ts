@@ -14,7 +14,12 @@ import type { Percentiles } from './stats';
  */
 export const compareSpecSchema = z
   .object({
-    targets: z.array(z.string().min(1)).min(2).max(8),
+    targets: z.array(z.string().min(1)).min(1).max(8),
+    /**
+     * `path`: one target, each path measured on its own in turn and compared side by side
+     * (`hopscope compare dev --path /books --path '/books?join=1'`); otherwise the paths are one mix.
+     */
+    by: z.enum(['target', 'path']).optional(),
     paths: z
       .array(z.object({ path: z.string().startsWith('/'), weight: z.number().positive().default(1) }))
       .min(1)
@@ -31,7 +36,13 @@ export const compareSpecSchema = z
     requests: z.number().int().min(1).max(10_000_000).optional(),
     warmupMs: z.number().int().min(0).max(60_000).default(1_000),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.by !== 'path' && spec.targets.length < 2)
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'compare needs at least two targets (or --path twice on one target)' });
+    if (spec.by === 'path' && (spec.targets.length !== 1 || spec.paths.length < 2))
+      ctx.addIssue({ code: 'custom', path: ['paths'], message: 'comparing paths needs one target and at least two paths' });
+  });
 
 export type CompareSpec = z.infer<typeof compareSpecSchema>;
 export type CompareSpecInput = z.input<typeof compareSpecSchema>;
@@ -87,8 +98,22 @@ export interface LoadResult {
   samples: number[];
 }
 
+/** The outgoing calls of a run's traced requests (their `calls`), per request on average. */
+export interface CallStatistics {
+  /** Database and cache calls. */
+  queriesPerRequest: number;
+  /** Milliseconds spent in them. */
+  dbMsPerRequest: number;
+  httpPerRequest: number;
+  /** How many requests had each kind of finding. */
+  findings: Partial<Record<'repeated_query' | 'sequential_calls' | 'blocked_event_loop', number>>;
+}
+
 export interface TargetResult extends LoadResult {
+  /** The target's name; comparing paths (`by: 'path'`), the target and the path: `dev /books?join=1`. */
   target: string;
+  /** What the traced requests called, when any of them made calls. */
+  calls?: CallStatistics;
   /** Per-hop durations of the run's requests, from their traces. */
   hops: Partial<Record<HopName, Percentiles>>;
   /** Share of the upstream time spent waiting for a worker (queue / server), 0..1. */

@@ -115,6 +115,7 @@ export type {
   LoadProgress,
   LoadResult,
   TargetResult,
+  CallStatistics,
   MetricComparison,
   Comparison,
   CompareRun,

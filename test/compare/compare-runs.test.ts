@@ -70,6 +70,33 @@ describe('hopscope compare against the demo targets', () => {
     );
   });
 
+  it('compare --path A --path B on one target: N+1 vs join side by side, with queries per request and the finding', async () => {
+    const args = ['compare', 'dev', '--path', '/books', '--path', '/books?join=1', '--concurrency', '2', '--duration', '1s'];
+    const run = await runHopscope([...args, '--warmup', '300ms', '--port', hubPort(), '--json'], {}, 60_000);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as CompareRun;
+    expect(report.spec).toMatchObject({ targets: ['dev'], by: 'path' });
+    const [nPlusOne, join] = report.results;
+    expect([nPlusOne!.target, join!.target]).toEqual(['dev /books', 'dev /books?join=1']);
+    expect(nPlusOne!.tracedRequests).toBeGreaterThan(0);
+    expect(join!.tracedRequests).toBeGreaterThan(0);
+    // Every N+1 request ran 11 queries (the list, then one per book) and was flagged; every join request ran one.
+    expect(nPlusOne!.calls).toMatchObject({
+      queriesPerRequest: 11,
+      httpPerRequest: 0,
+      findings: { repeated_query: nPlusOne!.tracedRequests },
+    });
+    expect(join!.calls).toMatchObject({ queriesPerRequest: 1, findings: {} });
+    expect(nPlusOne!.calls!.dbMsPerRequest).toBeGreaterThan(0);
+    expect(report.comparisons).toHaveLength(1);
+    expect(report.comparisons[0]).toMatchObject({ a: 'dev /books', b: 'dev /books?join=1' });
+
+    const table = await runHopscope([...args, '--warmup', '300ms', '--port', hubPort()], {}, 60_000);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('queries/request');
+    expect(table.stdout).toMatch(/dev \/books\?join=1 .* 1 /);
+  });
+
   it('prints a table by default and Markdown on request; runs are saved by the hub', async () => {
     const table = await runHopscope(
       ['compare', 'dev', 'workers', '--path', '/items/1', '--requests', '50', '--warmup', '0', '--port', hubPort()],

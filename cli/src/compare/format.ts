@@ -37,6 +37,15 @@ export function reportRows(report: Report): { latency: string[][]; hops: string[
         .join(' ') || '–',
     ]),
   ];
+  if (report.results.some((r) => r.calls)) {
+    hops[0]!.push('queries/request', 'db ms/request', 'http calls/request');
+    report.results.forEach((r, i) => {
+      const calls = r.calls;
+      hops[i + 1]!.push(
+        ...(calls ? [String(calls.queriesPerRequest), ms(calls.dbMsPerRequest), String(calls.httpPerRequest)] : ['–', '–', '–']),
+      );
+    });
+  }
   return { latency, hops };
 }
 

@@ -28,7 +28,8 @@ and reports throughput, latency percentiles, per-hop times and the ratio B/A
 with a 95% confidence interval. Targets are names from the running hub
 (--host/--port), or NAME=URL pairs given with --target (no hub needed).
 
-  --path P[:W]        request path, repeatable; W weights a mix (default /)
+  --path P[:W]        request path, repeatable; W weights a mix (default /); with one
+                      target, each path is run on its own and compared: A --path /x --path /y
   --concurrency N     closed loop: N connections, each sending when answered (default 8)
   --rate R            open loop: R requests/s on a fixed schedule, latency from the intended send time
   --duration T        measured time, e.g. 20s, 1m, 500ms (default 10s)
@@ -47,7 +48,8 @@ with a 95% confidence interval. Targets are names from the running hub
                       e.g. --fail-if 'p99>200ms' --fail-if 'workers:errors>1%' --fail-if 'throughput<100'
   --help
 
-Example: hopscope compare dev workers --path '/cpu?ms=20' --concurrency 8 --duration 20s`;
+Examples: hopscope compare dev workers --path '/cpu?ms=20' --concurrency 8 --duration 20s
+          hopscope compare dev --path /books --path '/books?join=1'`;
 
 export function parseCompareOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CompareOptions {
   const parsed = parseFlags(argv, {
@@ -85,9 +87,12 @@ export function parseCompareOptions(argv: readonly string[], env: NodeJS.Process
       return [h.slice(0, colon).trim(), h.slice(colon + 1).trim()];
     }),
   );
+  const paths = (v.path ?? ['/']).map(parseWeightedPath);
   const input = {
     targets: names,
-    paths: (v.path ?? ['/']).map(parseWeightedPath),
+    // One target and several paths: the paths compared side by side, not a mix.
+    by: names.length === 1 && paths.length >= 2 ? ('path' as const) : undefined,
+    paths,
     method: v.method?.toUpperCase(),
     headers,
     body: v.body,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CompareRun, CompareSpec, TargetInfo, Trace } from '@hopscope/shared';
+import { callStatistics } from './call-statistics';
 import { compareTargets, hopSeries, hopStatistics, type HopSeries } from './analysis';
 import { measureDriverCeiling } from './ceiling';
 import { runLoad } from './driver';
@@ -55,18 +56,20 @@ export class CompareRunner {
       this.ceiling ??= await measureDriverCeiling();
       // Per-hop durations in time order, kept only until the comparisons are made.
       const series = new Map<string, HopSeries>();
-      for (const name of run.spec.targets) {
-        const info = this.deps.targets().find((t) => t.name === name);
-        if (!info) throw new Error(`unknown target "${name}"`);
-        const load = await runLoad(info.proxy, run.spec, (progress) => (run.progress = { ...progress, target: name }));
+      for (const leg of legsOf(run.spec)) {
+        const info = this.deps.targets().find((t) => t.name === leg.target);
+        if (!info) throw new Error(`unknown target "${leg.target}"`);
+        const load = await runLoad(info.proxy, leg.spec, (progress) => (run.progress = { ...progress, target: leg.label }));
         await new Promise((resolve) => setTimeout(resolve, LATE_SPANS_MS));
-        const paths = new Set(run.spec.paths.map((p) => p.path.split('?')[0]));
-        const traces = this.deps.tracesSince(name, load.measuredFrom).filter((t) => t.start <= load.measuredTo && paths.has(t.path));
-        run.results.push({ ...load, target: name, ...hopStatistics(traces) });
-        series.set(name, hopSeries(traces));
+        // Traces carry the path without its query: the legs of a path comparison run one after the other, so their windows tell them apart.
+        const paths = new Set(leg.spec.paths.map((p) => p.path.split('?')[0]));
+        const traces = this.deps.tracesSince(leg.target, load.measuredFrom).filter((t) => t.start <= load.measuredTo && paths.has(t.path));
+        const calls = callStatistics(traces);
+        run.results.push({ ...load, target: leg.label, ...hopStatistics(traces), ...(calls ? { calls } : {}) });
+        series.set(leg.label, hopSeries(traces));
         if (load.throughput > 0.7 * this.ceiling) {
           run.warnings.push(
-            `${name}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`,
+            `${leg.label}: ${load.throughput.toFixed(0)} requests/s is near the load driver's own ceiling (${this.ceiling.toFixed(0)}/s here); the numbers may measure the driver, not the target.`,
           );
         }
       }
@@ -80,4 +83,13 @@ export class CompareRunner {
       run.error = (error as Error).message;
     }
   }
+}
+
+/** One load run of a compare: each target with the whole mix, or (`by: 'path'`) each path on the one target. */
+export function legsOf(spec: CompareSpec): Array<{ target: string; label: string; spec: CompareSpec }> {
+  if (spec.by === 'path') {
+    const target = spec.targets[0]!;
+    return spec.paths.map((p) => ({ target, label: `${target} ${p.path}`, spec: { ...spec, paths: [{ path: p.path, weight: 1 }] } }));
+  }
+  return spec.targets.map((target) => ({ target, label: target, spec }));
 }
