@@ -51,6 +51,10 @@ describe('the page around the diagram', () => {
     await expect.poll(() => page.getByTestId('empty-state').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('empty-curl').allTextContents()).toEqual(stack.targets.map((t) => `curl -i ${t.proxy}/`));
     expect(await page.getByTestId('legend').textContent()).toContain('waiting for a worker');
+    // Hovering a station says what happens there.
+    await page.getByTestId('flow-row-shop').getByTestId('station-view').hover();
+    await expect.poll(() => page.getByTestId('flow-tooltip').textContent()).toBe('Your code runs here: queries, calls, templates.');
+    expect(await page.getByTestId('flow-tooltip').isVisible()).toBe(true);
     await page.screenshot({ path: shot('page-empty-state.png') });
     expect(errors).toEqual([]);
   });
@@ -130,7 +134,7 @@ describe('the page around the diagram', () => {
     await page.keyboard.press('ArrowDown');
     const second = await page.getByTestId('trace-row').nth(1).getAttribute('data-trace-id');
     await expect.poll(() => new URL(page.url()).hash).toBe(`#trace=${second}`);
-    expect(await page.getByTestId('trace-row').nth(1).getAttribute('class')).toContain('selected');
+    await expect.poll(() => page.getByTestId('trace-row').nth(1).getAttribute('class')).toContain('selected');
     await page.getByTestId('detail-close').click();
   });
 

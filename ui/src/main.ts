@@ -20,6 +20,7 @@ import { fetchFullTrace } from './full-trace';
 import { fetchReplay } from './talk/hub-api';
 import { showCaption } from './talk/scenario';
 import { mountDetailPanel } from './detail-panel';
+import { mountFlowTooltip } from './flow-tooltip';
 import { mountLiveState } from './live-state';
 import { renderEmptyState } from './render/empty-state';
 import { renderLegend } from './render/legend';
@@ -255,6 +256,7 @@ const orderTraces = mountTraceListControls(() => selected, selectTrace, renderLi
 const detail = mountDetailPanel(selectTrace, closeDetail);
 mountLiveState(playback, () => (byId<HTMLSelectElement>('speed').value = '1'));
 renderLegend(byId('legend'));
+mountFlowTooltip(flow.node()!, (traceId) => playback.source.get(traceId));
 const toggleHelp = () => (byId('help').hidden = !byId('help').hidden);
 for (const rate of SLOW_RATES) select(byId('slowmo-rate')).append('option').attr('value', rate).text(`${rate}×`);
 byId<HTMLSelectElement>('slowmo-rate').value = '0.1';

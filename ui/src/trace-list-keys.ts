@@ -39,6 +39,7 @@ export function mountTraceListControls(
     const next = event.key === 'Enter' ? (selectedId() ?? ids[0]) : neighbour(ids, selectedId(), event.key === 'ArrowDown' ? 1 : -1);
     if (!next) return;
     select(next);
+    redraw();
     table.querySelector(`tr[data-trace-id="${CSS.escape(next)}"]`)?.scrollIntoView({ block: 'nearest' });
   });
   // A click on a row leaves the focus on the list, so the arrows go on from there.
