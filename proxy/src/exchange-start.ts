@@ -32,7 +32,7 @@ export function startExchange(req: IncomingMessage, config: ForwardConfig): Exch
   const parent = incomingContext(req);
   const serverSpan = startRequestSpan(req, config, parent);
   captureRequestHeaders(serverSpan, req.headers, config.captureHeaders);
-  const clientSpan = startUpstreamSpan(config, serverSpan, req.method ?? 'GET', config.upstream, config.basePath + (req.url ?? '/'));
+  const clientSpan = startUpstreamSpan(config, serverSpan, req.method ?? 'GET', config.upstream, config.basePath);
   const context = traceHeaders(clientSpan);
   const headers = upstreamRequestHeaders(req.headers, {
     clientAddress: req.socket.remoteAddress ?? '',
@@ -58,7 +58,8 @@ export function stampAttempt(headers: OutgoingHttpHeaders, clientSpan: ProxySpan
   headers['x-request-start'] = `t=${Math.round(clientSpan.startMs * 1000)}`;
 }
 
-function traceHeaders(span: ProxySpan): { traceparent?: string; tracestate?: string } {
+/** The traceparent and tracestate that name `span` as the parent, as the propagator writes them. */
+export function traceHeaders(span: ProxySpan): { traceparent?: string; tracestate?: string } {
   const carrier: { traceparent?: string; tracestate?: string } = {};
   propagator.inject(trace.setSpan(ROOT_CONTEXT, span.otel), carrier, defaultTextMapSetter);
   return carrier;

@@ -122,7 +122,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     recordErrorInSpan(this.clientSpan, firstFailure.errorType, firstFailure.message);
     endSpan(this.clientSpan);
     this.resent = true;
-    this.clientSpan = startUpstreamSpan(config, this.serverSpan, this.req.method ?? 'GET', config.upstream, this.path());
+    this.clientSpan = startUpstreamSpan(config, this.serverSpan, this.req.method ?? 'GET', config.upstream, config.basePath);
     this.clientSpan.set(ATTR_HTTP_REQUEST_RESEND_COUNT, 1);
     stampAttempt(this.headers, this.clientSpan);
     this.attempt = this.newAttempt();

@@ -45,6 +45,8 @@ export class ProxySpan {
   constructor(
     readonly otel: Span,
     readonly startMs: number,
+    /** The request's path and query as recorded (credential-like values redacted), for the CLIENT span's `url.full`. */
+    readonly recordedUrl = '',
   ) {}
 
   get context(): SpanContext {
@@ -83,22 +85,31 @@ export function startRequestSpan(request: IncomingMessage, starter: SpanStarter,
     [ATTR_HOPSCOPE_TARGET]: starter.target,
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_SCHEME]: 'http',
-    [ATTR_URL_PATH]: q < 0 ? url : url.slice(0, q),
     [ATTR_CLIENT_ADDRESS]: request.socket.remoteAddress ?? '',
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
   };
-  if (q >= 0) attributes[ATTR_URL_QUERY] = redactQuery(url.slice(q + 1));
+  const path = q < 0 ? url : url.slice(0, q);
+  let recordedUrl = path;
+  if (q >= 0) {
+    const query = redactQuery(url.slice(q + 1));
+    attributes[ATTR_URL_QUERY] = query;
+    recordedUrl = `${path}?${query}`;
+  }
   const agent = request.headers['user-agent'];
   if (agent) attributes[ATTR_USER_AGENT] = agent;
+  attributes[ATTR_URL_PATH] = path;
   addHostAttributes(attributes, request.headers.host);
   const startMs = nowMs();
-  return new ProxySpan(starter.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: startMs }, parent), startMs);
+  return new ProxySpan(
+    starter.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: startMs }, parent),
+    startMs,
+    recordedUrl,
+  );
 }
 
-/** The server hop: the CLIENT span of the call to the upstream, child of the proxy hop. `url.full` carries a redacted query. */
-export function startUpstreamSpan(starter: SpanStarter, parent: ProxySpan, method: string, upstream: URL, path: string): ProxySpan {
-  const q = path.indexOf('?');
-  const full = upstream.origin + (q < 0 ? path : `${path.slice(0, q)}?${redactQuery(path.slice(q + 1))}`);
+/** The server hop: the CLIENT span of the call to the upstream, child of the proxy hop. `url.full` carries the redacted query. */
+export function startUpstreamSpan(starter: SpanStarter, parent: ProxySpan, method: string, upstream: URL, basePath: string): ProxySpan {
+  const full = upstream.origin + basePath + parent.recordedUrl;
   const attributes: Record<string, AttributeValue> = {
     [ATTR_HOPSCOPE_HOP]: 'server',
     [ATTR_HOPSCOPE_TARGET]: starter.target,
