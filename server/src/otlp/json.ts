@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Attributes, AttrValue, SpanRecord } from '@hopscope/shared';
-import { HubError } from '../errors';
+import { checkedBy, parseJsonBody, refuseDeepNesting } from './json-body';
 import { isExportRequestJson } from './json-check';
 import { KIND_BY_NAME, KIND_BY_NUMBER, STATUS_BY_NAME, STATUS_BY_NUMBER } from './enums';
 
@@ -64,46 +64,13 @@ export const exportRequestJson = z.object({
     .optional(),
 });
 
-/** A real export nests about 13 levels (array attribute values a few more); kvlistValue is not read. */
-export const MAX_JSON_DEPTH = 64;
-
-/** Checked without recursion, so the check itself cannot overflow; only objects and arrays are stacked. */
-export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const items: object[] = [];
-  const depths: number[] = [];
-  if (value !== null && typeof value === 'object') {
-    items.push(value);
-    depths.push(0);
-  }
-  while (items.length > 0) {
-    const item = items.pop()!;
-    const depth = depths.pop()!;
-    if (depth >= limit) return true;
-    const children: unknown[] = Array.isArray(item) ? item : Object.values(item);
-    for (const child of children) {
-      if (child === null || typeof child !== 'object') continue;
-      items.push(child);
-      depths.push(depth + 1);
-    }
-  }
-  return false;
-}
-
 export function decodeExportRequestJson(text: string): SpanRecord[] {
-  let raw: unknown;
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (error) {
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
-  }
-  return decodeExportRequestValue(raw);
+  return decodeExportRequestValue(parseJsonBody(text));
 }
 
 /** An ExportTraceServiceRequest already parsed from JSON (an import's array elements, a file's document). */
 export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
-  // zod's recursive AnyValue schema would overflow the stack on hostile nesting: refuse it first.
-  if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  refuseDeepNesting(raw);
   const request = isExportRequestJson(raw) ? (raw as ExportRequestJson) : checkedByZod(raw);
   const spans: SpanRecord[] = [];
   for (const resourceSpans of request.resourceSpans ?? []) {
@@ -126,12 +93,7 @@ type ExportRequestJson = z.infer<typeof exportRequestJson>;
  * below reads only the schema's fields, so that is the same as zod's strip.
  */
 function checkedByZod(raw: unknown): ExportRequestJson {
-  const parsed = exportRequestJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-  }
-  return parsed.data;
+  return checkedBy(exportRequestJson, raw, 'JSON');
 }
 
 function scopeOf(scope: { name?: string | undefined; version?: string | undefined } | undefined): SpanRecord['scope'] {

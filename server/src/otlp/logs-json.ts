@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HubError } from '../errors';
-import { keyValues, MAX_JSON_DEPTH, nanosToMs, nestedDeeperThan, toAttributes } from './json';
+import { keyValues, nanosToMs, toAttributes } from './json';
+import { checkedBy, parseJsonBody } from './json-body';
 import { bodyText, validSpanId, validTraceId, type DecodedLog } from './logs';
 
 /**
@@ -35,21 +35,9 @@ const exportLogsRequestJson = z.object({
 });
 
 export function decodeLogsRequestJson(text: string): DecodedLog[] {
-  let raw: unknown;
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (error) {
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
-  }
-  if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = exportLogsRequestJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON logs: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-  }
+  const request = checkedBy(exportLogsRequestJson, parseJsonBody(text), 'JSON logs');
   const logs: DecodedLog[] = [];
-  for (const resourceLogs of parsed.data.resourceLogs ?? []) {
+  for (const resourceLogs of request.resourceLogs ?? []) {
     const resource = toAttributes(resourceLogs.resource?.attributes);
     for (const scope of resourceLogs.scopeLogs ?? []) {
       for (const record of scope.logRecords ?? []) logs.push(toDecodedLog(record, resource));

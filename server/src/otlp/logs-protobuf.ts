@@ -1,6 +1,6 @@
 import type { Attributes } from '@hopscope/shared';
 import { bodyText, validSpanId, validTraceId, type DecodedLog } from './logs';
-import { readAnyValue, readKeyValue, readResource, Reader } from './protobuf';
+import { readAnyValue, readKeyValue, readResourceAndScopes, Reader } from './protobuf';
 
 /**
  * The OTLP ExportLogsServiceRequest protobuf (opentelemetry-proto
@@ -19,14 +19,7 @@ export function decodeLogsRequestProtobuf(body: Uint8Array): DecodedLog[] {
 }
 
 function readResourceLogs(reader: Reader, out: DecodedLog[]): void {
-  let resource: Attributes = {};
-  const scopes: Reader[] = [];
-  reader.fields((field, wire) => {
-    if (field === 1 && wire === 2) resource = readResource(reader.sub());
-    else if (field === 2 && wire === 2) scopes.push(reader.sub());
-    else reader.skip(wire);
-  });
-  // The resource may come after the records on the wire; read them once it is known.
+  const { resource, scopes } = readResourceAndScopes(reader);
   for (const scope of scopes) {
     scope.fields((field, wire) => {
       if (field === 2 && wire === 2) out.push(readLogRecord(scope.sub(), resource));
@@ -34,8 +27,6 @@ function readResourceLogs(reader: Reader, out: DecodedLog[]): void {
     });
   }
 }
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 function readLogRecord(reader: Reader, resource: Attributes): DecodedLog {
   const log: DecodedLog = { timeMs: 0, severityNumber: 0, severityText: '', body: '', attributes: {}, resource };
@@ -47,8 +38,8 @@ function readLogRecord(reader: Reader, resource: Attributes): DecodedLog {
     else if (field === 3 && wire === 2) log.severityText = reader.string();
     else if (field === 5 && wire === 2) log.body = readBody(reader.sub());
     else if (field === 6 && wire === 2) readKeyValue(reader.sub(), log.attributes);
-    else if (field === 9 && wire === 2) log.traceId = validTraceId(hex(reader.bytes()));
-    else if (field === 10 && wire === 2) log.spanId = validSpanId(hex(reader.bytes()));
+    else if (field === 9 && wire === 2) log.traceId = validTraceId(reader.hex());
+    else if (field === 10 && wire === 2) log.spanId = validSpanId(reader.hex());
     else reader.skip(wire);
   });
   if (log.timeMs === 0) log.timeMs = observedMs;

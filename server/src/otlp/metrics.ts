@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HubError } from '../errors';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './json';
+import { checkedBy, parseJsonBody } from './json-body';
 import { Reader } from './protobuf';
 
 /**
@@ -17,20 +16,7 @@ export function checkMetricsRequest(body: Buffer, format: 'json' | 'protobuf'): 
 const exportMetricsRequestJson = z.object({ resourceMetrics: z.array(z.object({}).loose()).optional() });
 
 function checkJson(text: string): number {
-  let raw: unknown;
-  try {
-    raw = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (error) {
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
-  }
-  if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = exportMetricsRequestJson.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON metrics: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
-  }
-  return parsed.data.resourceMetrics?.length ?? 0;
+  return checkedBy(exportMetricsRequestJson, parseJsonBody(text), 'JSON metrics').resourceMetrics?.length ?? 0;
 }
 
 /** Walks the request and each ResourceMetrics' fields: every length and wire type must hold. */

@@ -114,7 +114,7 @@ export class Reader {
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
     else if (wireType === 1) this.advance(8);
-    else if (wireType === 2) this.sub();
+    else if (wireType === 2) this.delimited();
     else if (wireType === 5) this.advance(4);
     else throw bad(`unsupported wire type ${wireType}`);
   }
@@ -147,7 +147,12 @@ export function decodeExportRequestProtobuf(body: Uint8Array): SpanRecord[] {
   return spans;
 }
 
-function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
+/**
+ * A ResourceSpans or ResourceLogs: 1 = Resource, 2 = its scopes (ScopeSpans,
+ * ScopeLogs). The resource may come after the scopes on the wire, so the
+ * scopes are handed back to be read once it is known.
+ */
+export function readResourceAndScopes(reader: Reader): { resource: Attributes; scopes: Reader[] } {
   let resource: Attributes = {};
   const scopes: Reader[] = [];
   reader.fields((field, wire) => {
@@ -155,7 +160,11 @@ function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
     else if (field === 2 && wire === 2) scopes.push(reader.sub());
     else reader.skip(wire);
   });
-  // The resource may come after the spans on the wire; read spans once it is known.
+  return { resource, scopes };
+}
+
+function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
+  const { resource, scopes } = readResourceAndScopes(reader);
   for (const scopeSpans of scopes) {
     // ScopeSpans: 1 = InstrumentationScope, 2 = spans. The scope may follow the spans on the wire.
     const spans: SpanRecord[] = [];
