@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -95,5 +96,17 @@ describe('hopscope up: readiness', () => {
     expect(health.body).not.toContain(upstreamUrl);
     expect((await request(`${hub}/api/targets`)).status).toBe(401);
     expect((await request(`${hub}/healthz`, { method: 'HEAD' })).status).toBe(200);
+
+    // The container image's HEALTHCHECK command, as Docker runs it: healthy here, unhealthy where no hub answers.
+    expect(dockerHealthcheck(port)).toBe(0);
+    expect(dockerHealthcheck(await closedPort())).toBe(1);
   }, 200_000);
 });
+
+/** Runs the Dockerfile's HEALTHCHECK CMD (exec form) with HOPSCOPE_PORT set, as inside the image; its exit status. */
+function dockerHealthcheck(port: number): number | null {
+  const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+  const command = JSON.parse(/^HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+  expect(command[0]).toBe('node');
+  return spawnSync(process.execPath, command.slice(1), { env: { ...process.env, HOPSCOPE_PORT: String(port) }, timeout: 20_000 }).status;
+}
