@@ -69,8 +69,9 @@ export function drawStations(
       // A projector has room for one number per station: the median.
       return presentation ? `${prefix}p50 ${formatMs(p.p50)}` : `${prefix}p50 ${formatMs(p.p50)} · p95 ${formatMs(p.p95)}`;
     })
-    .each(function () {
-      fitToWidth(this, pitch - 6, mode());
+    .each(function (d) {
+      // Centred under its box, never past the diagram's left edge.
+      fitToWidth(this, Math.min(pitch - 6, 2 * stationX(d, geometry) - 8), mode());
     });
 }
 
@@ -129,7 +130,9 @@ export function drawWaiting(group: Group, geometry: RowGeometry, beyond: number)
   const right = stationX('server', geometry) - stationPitch(geometry).box / 2 - 2;
   const room = right - 4;
   // A bar as long as the row's room for 150 requests or more.
-  const width = beyond === 0 ? 0 : Math.max(m.laneFont * 6, Math.min(room, (room * beyond) / 150));
+  // At least as wide as its words ("+146 waiting", ≈ 0.62 em a character of bold text).
+  const words = (String(beyond).length + 9) * m.laneFont * 0.62 + 8;
+  const width = beyond === 0 ? 0 : Math.max(words, Math.min(room, (room * beyond) / 150));
   const y = waitingBarY(geometry);
   const bar = group
     .selectAll<SVGGElement, number>('g.waiting-bar')

@@ -30,7 +30,8 @@ export function captionFor(stop: Stop, trace: Trace): string {
     case 'route':
       return route ? `The framework matched the URL to the route ${String(route)}.` : 'The framework matched the URL to a route.';
     case 'view':
-      return stop.hop?.error ? `The view function ran and failed: ${stop.hop.error.type}.` : 'The view function ran: this is your code.';
+      if (stop.hop?.error) return `The view function ran and failed: ${stop.hop.error.type}.`;
+      return stop.returning ? 'Back in the view with the answers: it builds the response.' : 'The view function ran: this is your code.';
     case 'response':
       return 'The framework builds the response: status, headers and body.';
     case 'db':
