@@ -68,6 +68,14 @@ describe('the hopscope npm package', () => {
     expect((await run(bin, ['up', '--help'], { cwd: outside })).stdout).toMatch(/^Usage: hopscope up --target NAME=URL/);
   });
 
+  it('exports a recording as one self-contained HTML file with the packaged dashboard', async () => {
+    const out = join(outside, 'talk.html');
+    await run(bin, ['export', join(REPO, 'test/fixtures/talk.jsonl'), '--out', out], { cwd: outside });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<script');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+  });
+
   it('runs the built-in demo: the dashboard at /, and a request through a proxy becomes a trace', async () => {
     const demo = await startInstalled(['--port', '0', '--otlp-port', '0', '--proxy-port', '0', '--workers', '1']);
     try {
