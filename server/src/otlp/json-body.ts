@@ -17,9 +17,39 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new HubError('HOPSCOPE_HUB_BAD_OTLP', 'the body is not JSON', { cause: error });
   }
-  refuseDeepNesting(raw);
+  // On the text, once it parsed: the same answer as walking the value, without an array made per object.
+  if (textNestedDeeperThan(text, MAX_JSON_DEPTH))
+    throw new HubError('HOPSCOPE_HUB_BAD_OTLP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   return raw;
 }
+
+/**
+ * nestedDeeperThan(JSON.parse(text), limit) for valid JSON text, by counting
+ * brackets outside strings: the value at depth d (the root is 0) opens the
+ * (d + 1)th bracket.
+ */
+export function textNestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** zod's recursive schemas would overflow the stack on hostile nesting: refused first. */
 export function refuseDeepNesting(raw: unknown): void {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { exportRequestJson } from './json';
+import { nestedDeeperThan, textNestedDeeperThan } from './json-body';
 import { isExportRequestJson } from './json-check';
 
 /**
@@ -144,5 +145,18 @@ describe('the quick JSON export check agrees with the zod schema', () => {
     span.end();
     const body = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(memory.getFinishedSpans())!));
     expect(isExportRequestJson(body)).toBe(true);
+  });
+});
+
+describe('the nesting bound read on the text', () => {
+  it('says what walking the parsed value says, strings with brackets and escaped quotes included', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}') });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.array(text, { maxLength: 3 }), fc.nat(7), (value, strings, limit) => {
+        const json = JSON.stringify([value, ...strings]);
+        expect(textNestedDeeperThan(json, limit)).toBe(nestedDeeperThan(JSON.parse(json), limit));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -65,12 +65,17 @@ export const exportRequestJson = z.object({
 });
 
 export function decodeExportRequestJson(text: string): SpanRecord[] {
-  return decodeExportRequestValue(parseJsonBody(text));
+  return decodeParsed(parseJsonBody(text));
 }
 
 /** An ExportTraceServiceRequest already parsed from JSON (an import's array elements, a file's document). */
 export function decodeExportRequestValue(raw: unknown): SpanRecord[] {
   refuseDeepNesting(raw);
+  return decodeParsed(raw);
+}
+
+/** A parsed request whose nesting was bounded. */
+function decodeParsed(raw: unknown): SpanRecord[] {
   const request = isExportRequestJson(raw) ? (raw as ExportRequestJson) : checkedByZod(raw);
   const spans: SpanRecord[] = [];
   for (const resourceSpans of request.resourceSpans ?? []) {
