@@ -86,7 +86,8 @@ describe('hopscope compare against the demo targets', () => {
       httpPerRequest: 0,
       findings: { repeated_query: nPlusOne!.tracedRequests },
     });
-    expect(join!.calls).toMatchObject({ queriesPerRequest: 1, findings: {} });
+    expect(join!.calls).toMatchObject({ queriesPerRequest: 1 });
+    expect(join!.calls!.findings).toEqual({});
     expect(nPlusOne!.calls!.dbMsPerRequest).toBeGreaterThan(0);
     expect(report.comparisons).toHaveLength(1);
     expect(report.comparisons[0]).toMatchObject({ a: 'dev /books', b: 'dev /books?join=1' });
@@ -95,7 +96,7 @@ describe('hopscope compare against the demo targets', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain('queries/request');
     expect(table.stdout).toMatch(/dev \/books\?join=1 .* 1 /);
-  });
+  }, 150_000);
 
   it('prints a table by default and Markdown on request; runs are saved by the hub', async () => {
     const table = await runHopscope(

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ATTR_HOPSCOPE_HOP, ATTR_HOPSCOPE_TARGET, type SpanRecord } from '@hopscope/shared';
+import { TraceStore } from './store';
+
+const TRACE = 'd'.repeat(32);
+const id = (n: number) => String(n).repeat(16);
+
+function span(
+  spanId: string,
+  parent: string | undefined,
+  kind: SpanRecord['kind'],
+  attributes: SpanRecord['attributes'],
+  start = 0,
+): SpanRecord {
+  return {
+    traceId: TRACE,
+    spanId,
+    parentSpanId: parent,
+    name: 's',
+    kind,
+    startMs: start,
+    endMs: start + 10,
+    attributes,
+    resource: {},
+    status: { code: 'unset' },
+    events: [],
+  };
+}
+
+// shop's proxy → shop's gateway → its HTTP call → stock's proxy → stock's gateway.
+const shopProxy = span(id(1), undefined, 'server', { [ATTR_HOPSCOPE_HOP]: 'proxy', [ATTR_HOPSCOPE_TARGET]: 'shop' });
+const shopGateway = span(id(2), id(1), 'server', { [ATTR_HOPSCOPE_HOP]: 'gateway' });
+const call = span(id(3), id(2), 'client', { 'http.request.method': 'GET', 'url.full': 'http://127.0.0.1:8081/items/1' }, 2);
+const stockProxy = span(id(4), id(3), 'server', { [ATTR_HOPSCOPE_HOP]: 'proxy', [ATTR_HOPSCOPE_TARGET]: 'stock' }, 3);
+const stockGateway = span(id(5), id(4), 'server', { [ATTR_HOPSCOPE_HOP]: 'gateway' }, 4);
+const STOCK = `${TRACE}-${id(4)}`;
+
+describe('requests of two services in one trace', () => {
+  it.each([
+    ['in order', [shopProxy, shopGateway, call, stockProxy, stockGateway]],
+    // The usual order: proxies announce their spans at the start, the apps export theirs when they end (innermost first).
+    ['as they really arrive', [shopProxy, stockProxy, stockGateway, call, shopGateway]],
+  ])("%s: the call is the calling request's, links to the request it made, which says who called it", (_, spans) => {
+    const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 });
+    for (const s of spans) store.add({ ...s });
+    const shop = store.get(TRACE)!;
+    expect(shop.target).toBe('shop');
+    expect(shop.calls).toMatchObject([{ kind: 'http', spanId: id(3), request: STOCK, requestTarget: 'stock' }]);
+    const stock = store.get(STOCK)!;
+    expect(stock.target).toBe('stock');
+    expect(stock.calls).toBeUndefined();
+    expect(stock.calledBy).toEqual({ request: TRACE, target: 'shop', spanId: id(3) });
+    expect(shop.calledBy).toBeUndefined();
+  });
+});
