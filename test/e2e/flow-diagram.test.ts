@@ -154,6 +154,9 @@ describe('the flow diagram', () => {
     await expect.poll(() => page.locator(`[data-testid=particle][data-trace-id="${traceId}"]`).getAttribute('data-station')).toBe('db');
     await expect.poll(() => row.getByTestId('repeat-mark-library').textContent()).toBe('×10');
     expect(await row.getByTestId('station-db').getAttribute('class')).toContain('current');
+    // The README's picture: the diagram at full width, the request's detail panel closed.
+    await page.getByTestId('detail-close').click();
+    await expect.poll(() => row.getByTestId('station-db').getAttribute('class')).toContain('current');
     await page.screenshot({ path: shot('database.png') });
     await page.getByTestId('slowmo-exit').click();
   });

@@ -66,8 +66,9 @@ export function drawStations(
       const p = hops?.[d === 'server' ? 'queue' : d];
       if (!p) return '';
       const prefix = d === 'server' ? 'wait ' : '';
-      // A projector has room for one number per station: the median.
-      return presentation ? `${prefix}p50 ${formatMs(p.p50)}` : `${prefix}p50 ${formatMs(p.p50)} · p95 ${formatMs(p.p95)}`;
+      const both = `${prefix}p50 ${formatMs(p.p50)} · p95 ${formatMs(p.p95)}`;
+      // Where there is no room for both (a projector's type, a narrow page), the median alone, never squeezed unreadable.
+      return presentation || both.length * 0.6 * m.statFont > pitch - 6 ? `${prefix}p50 ${formatMs(p.p50)}` : both;
     })
     .each(function (d) {
       // Centred under its box, never past the diagram's left edge.
