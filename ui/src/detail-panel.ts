@@ -32,7 +32,14 @@ export function mountDetailPanel(
       const hash = traceId ? `#trace=${traceId}` : '';
       link.href = `${location.pathname}${location.search}${hash}`;
       // The address follows the panel without a history entry per click.
-      if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+      // A sandboxed page (an export served with `sandbox`) may refuse it: the link in the head still works.
+      if (location.hash !== hash) {
+        try {
+          history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+        } catch {
+          /* the address stays as it was */
+        }
+      }
     },
   };
 }
