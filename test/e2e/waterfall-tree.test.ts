@@ -230,6 +230,11 @@ describe('the waterfall of a trace with its span tree and logs', () => {
     );
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    // The replay's scrubber runs over the request rate, with a red mark where the 500 happened (at its start).
+    expect(await page.getByTestId('replay-spark').locator('path.spark-rate').count()).toBe(1);
+    const mark = (await page.getByTestId('replay-error-mark').boundingBox())!;
+    const scrubber = (await page.getByTestId('scrubber').boundingBox())!;
+    expect(mark.x - scrubber.x).toBeLessThan(scrubber.width / 10);
     await page.screenshot({
       path:
         process.env.UPDATE_SCREENSHOT === '1'
