@@ -24,7 +24,11 @@ const origin = { origin: hub.url, 'content-type': 'application/json' };
 await fetch(`${hub.url}/api/recording`, { method: 'POST', headers: origin, body: '{"action":"start"}' });
 for (let i = 0; i < batches; i++) {
   const body = ProtobufTraceSerializer.serializeRequest(sdkBatch(i))!;
-  const answer = await fetch(hub.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+  const answer = await fetch(hub.otlpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: body as BodyInit,
+  });
   if (!answer.ok) throw new Error(`OTLP export answered ${answer.status}`);
 }
 await fetch(`${hub.url}/api/recording`, { method: 'POST', headers: origin, body: '{"action":"stop"}' });
