@@ -122,8 +122,8 @@ describe('hopscope demo --scenario talk in the dashboard', () => {
         .toBe('true');
       expect(steps.map(Number)).toEqual([...steps.map(Number)].sort((a, b) => a - b));
       expect([...areaHeights]).toHaveLength(1);
-      // Later steps hand the diagram back to the live traffic.
-      expect(await page.getByTestId('slowmo').isVisible()).toBe(false);
+      // The talk ends on the N+1 steps, each a request of /books in slow motion.
+      expect(await page.getByTestId('slowmo-title').textContent()).toContain('GET /books');
     } finally {
       await page.close();
       await stack.close();
