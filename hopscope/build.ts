@@ -18,12 +18,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { dependencies?: Record<string, string> };
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { version: string; dependencies?: Record<string, string> };
 
 const pkg = readJson(here('package.json'));
 const dependencies = pkg.dependencies ?? {};
 const WORKSPACES = ['shared', 'proxy', 'server', 'demo', 'cli'];
 
+// --version reads the package.json beside the code: cli's from source, this one once installed.
+if (readJson(root('cli/package.json')).version !== pkg.version) {
+  throw new Error(`hopscope/package.json says ${pkg.version} but cli/package.json does not: give both the same version`);
+}
 if (!existsSync(root('ui/dist/index.html'))) {
   throw new Error('the dashboard is not built: run `npm run build:ui` first, then pack again');
 }
