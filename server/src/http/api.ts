@@ -30,7 +30,7 @@ export async function restApi(app: FastifyInstance, deps: ApiDeps): Promise<void
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new HubError('HOPSCOPE_HUB_BAD_REQUEST', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
     }
-    const { traces, complete } = deps.store.listWithin(
+    const { traces, complete } = await deps.store.listWithinPaced(
       { target: query.target, status: query.status, route: query.route, limit },
       MAX_LIST_BYTES,
     );

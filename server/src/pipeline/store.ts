@@ -1,5 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
+import { ListChoice } from './list-choice';
 import { isProxySpan, RequestKeys } from './request-keys';
 import { RequestLinks } from './request-links';
 import { spanBytes } from './span-size';
@@ -105,19 +107,27 @@ export class TraceStore {
    * limit asked for. `complete` is false when it stopped early.
    */
   listWithin(filter: TraceFilter, maxBytes: number, nowMs = Date.now()): { traces: Trace[]; complete: boolean } {
-    const limit = filter.limit ?? 100;
-    const out: Trace[] = [];
-    let bytes = 0;
     const all = [...this.entries.values()];
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+    const chosen = new ListChoice(filter, maxBytes);
+    for (let i = all.length - 1; i >= 0 && chosen.wantsMore(); i--) chosen.consider(all[i]!.bytes, this.view(all[i]!, nowMs));
+    return chosen.result();
+  }
+
+  /**
+   * listWithin for an HTTP answer: the same choice, with the event loop
+   * turning every LIST_ENTRIES_PER_TURN entries looked at (a filter that
+   * matches few of 10,000 requests looks at all of them). Entries evicted
+   * meanwhile are passed over; the newest, added meanwhile, are not looked at.
+   */
+  async listWithinPaced(filter: TraceFilter, maxBytes: number, nowMs = Date.now()): Promise<{ traces: Trace[]; complete: boolean }> {
+    const all = [...this.entries.values()];
+    const chosen = new ListChoice(filter, maxBytes);
+    for (let i = all.length - 1, seen = 1; i >= 0 && chosen.wantsMore(); i--, seen++) {
       const entry = all[i]!;
-      const trace = this.view(entry, nowMs);
-      if (!trace || !matches(trace, filter)) continue;
-      if (out.length > 0 && bytes + entry.bytes > maxBytes) return { traces: out, complete: false };
-      bytes += entry.bytes;
-      out.push(summaryOf(trace));
+      if (this.entries.get(entry.key) === entry) chosen.consider(entry.bytes, this.view(entry, nowMs));
+      if (seen % LIST_ENTRIES_PER_TURN === 0) await nextTurn();
     }
-    return { traces: out, complete: true };
+    return chosen.result();
   }
 
   /** Every assembled trace, oldest first (for statistics). */
@@ -210,6 +220,9 @@ export class TraceStore {
   }
 }
 
+/** Entries a paced list looks at between turns of the event loop. */
+const LIST_ENTRIES_PER_TURN = 500;
+
 /** Small traces scan; past this many spans a map finds a span's earlier version. */
 const SCAN_LIMIT = 16;
 
@@ -232,22 +245,4 @@ function subtreeOf(spans: readonly SpanRecord[], rootId: string): Set<string> {
   const subtree = new Set([rootId]);
   for (const id of subtree) for (const child of children.get(id) ?? []) subtree.add(child);
   return subtree;
-}
-
-function summaryOf(trace: Trace): Trace {
-  if (trace.spans === undefined) return trace;
-  const { spans: _tree, ...summary } = trace;
-  return summary;
-}
-
-function matches(trace: Trace, filter: TraceFilter): boolean {
-  if (filter.target && trace.target !== filter.target) return false;
-  if (filter.route && trace.route !== filter.route) return false;
-  if (filter.status) {
-    const status = trace.status ?? 0;
-    if (filter.status === 'error') return isFailedTrace(trace);
-    if (/^\dxx$/.test(filter.status)) return Math.floor(status / 100) === Number(filter.status[0]);
-    return String(status) === filter.status;
-  }
-  return true;
 }
