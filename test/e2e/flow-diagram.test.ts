@@ -161,7 +161,7 @@ describe('the flow diagram', () => {
     await page.getByTestId('slowmo-exit').click();
   });
 
-  it('24 worker lanes (spans over OTLP): the row grows, the pid labels never overlap', async () => {
+  it('24 worker lanes (spans over OTLP): the row grows, the pid labels never overlap; lanes 3:1 against the light theme', async () => {
     const now = Date.now();
     const spans = Array.from({ length: 24 }, (_, i) => ({
       resource: [attr('service.name', 'gunicorn24'), { key: 'process.pid', value: { intValue: 4000 + i } }],
@@ -175,6 +175,27 @@ describe('the flow diagram', () => {
       return boxes.slice(1).filter((b, i) => b.top < boxes[i]!.bottom - 0.5).length;
     });
     expect(overlaps).toBe(0);
+    // In the light theme too the lanes are lines a reader sees: 3:1 or more against the panel (WCAG 1.4.11).
+    await page.getByTestId('theme').click();
+    const contrast = await row
+      .locator('g.lane line')
+      .first()
+      .evaluate((line) => {
+        const rgb = (css: string) =>
+          css
+            .match(/\d+(\.\d+)?/g)!
+            .slice(0, 3)
+            .map(Number);
+        const luminance = (css: string) => {
+          const [r, g, b] = rgb(css).map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const stroke = luminance(getComputedStyle(line).stroke);
+        const panel = luminance(getComputedStyle(document.querySelector('.flow-panel')!).backgroundColor);
+        return (Math.max(stroke, panel) + 0.05) / (Math.min(stroke, panel) + 0.05);
+      });
+    expect(contrast).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('theme').click();
     await row.screenshot({ path: results('lanes-24.png') });
   });
 });
