@@ -40,13 +40,37 @@ describe('hopscope demo --scenario talk', () => {
       ws.close();
     }
     expect(steps.map((s) => [s.step, s.steps])).toEqual([
-      [1, 4],
-      [2, 4],
-      [3, 4],
-      [4, 4],
+      [1, 6],
+      [2, 6],
+      [3, 6],
+      [4, 6],
+      [5, 6],
+      [6, 6],
     ]);
     expect(steps[2]!.caption).toContain('one by one');
-    expect(log.filter((line) => line.startsWith('[')).map((line) => line.slice(0, 5))).toEqual(['[1/4]', '[2/4]', '[3/4]', '[4/4]']);
+    expect(log.filter((line) => line.startsWith('[')).map((line) => line.slice(0, 5))).toEqual([
+      '[1/6]',
+      '[2/6]',
+      '[3/6]',
+      '[4/6]',
+      '[5/6]',
+      '[6/6]',
+    ]);
+
+    // Steps 5 and 6, N+1 vs join: the same page of books from the demo's SQLite catalogue, played in slow motion.
+    expect(steps[4]!.caption).toContain('The view ran the same SELECT 10 times — an N+1 query');
+    const nPlusOne = await getJson<Trace>(`${running.hubUrl}/api/traces/${steps[4]!.focusTraceId}`);
+    expect(nPlusOne).toMatchObject({ target: 'dev', path: '/books', status: 200 });
+    expect(nPlusOne.calls).toHaveLength(11);
+    expect(nPlusOne.calls!.every((c) => c.kind === 'db' && c.system === 'sqlite' && c.hop === 'view')).toBe(true);
+    expect(nPlusOne.findings).toEqual([
+      { kind: 'repeated_query', statement: 'SELECT name FROM authors WHERE id = ?', count: 10, totalMs: expect.any(Number) },
+    ]);
+    const join = await getJson<Trace>(`${running.hubUrl}/api/traces/${steps[5]!.focusTraceId}`);
+    expect(join).toMatchObject({ target: 'dev', path: '/books', status: 200 });
+    expect(join.calls).toHaveLength(1);
+    expect(join.calls![0]!.statement).toContain('JOIN authors');
+    expect(join.findings).toBeUndefined();
 
     // Step 1 names the one request to play in slow motion, already complete in the hub.
     expect(steps[0]!.rate).toBe(0.1);
