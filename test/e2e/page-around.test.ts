@@ -50,6 +50,8 @@ describe('the page around the diagram', () => {
   it('a live page load logs no console error and shows a newcomer where to send requests', async () => {
     await expect.poll(() => page.getByTestId('empty-state').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('empty-curl').allTextContents()).toEqual(stack.targets.map((t) => `curl -i ${t.proxy}/`));
+    // Before the first request the counters say there is nothing yet, not "0.00 ms".
+    await expect.poll(() => page.getByTestId('counters-shop').textContent()).toContain('p50–');
     expect(await page.getByTestId('legend').textContent()).toContain('waiting for a worker');
     // Hovering a station says what happens there.
     await page.getByTestId('flow-row-shop').getByTestId('station-view').hover();

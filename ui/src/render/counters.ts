@@ -36,12 +36,14 @@ export function renderCounters(
     .data((target) => {
       const t = stats?.targets[target];
       const picture = drawn?.get(target);
+      // No sample yet is "–", not "0.00 ms": a newcomer must not read a measurement into an empty window.
+      const measured = t !== undefined && t.latency.count > 0;
       const rows: Array<[string, string]> = [
         ['req/s', t ? t.rps.toFixed(1) : '–'],
-        ['p50', t ? formatMs(t.latency.p50) : '–'],
-        ['p95', t ? formatMs(t.latency.p95) : '–'],
-        ['p99', t ? formatMs(t.latency.p99) : '–'],
-        ['errors', t ? `${(t.errorRate * 100).toFixed(1)}%` : '–'],
+        ['p50', measured ? formatMs(t.latency.p50) : '–'],
+        ['p95', measured ? formatMs(t.latency.p95) : '–'],
+        ['p99', measured ? formatMs(t.latency.p99) : '–'],
+        ['errors', t && t.requests > 0 ? `${(t.errorRate * 100).toFixed(1)}%` : '–'],
         ['in flight', t ? String(t.inFlight) : '–'],
         ['queue', picture ? String(picture.queue) : t ? String(t.queueDepth) : '–'],
         ['not reported', picture ? String(picture.unreported) : '–'],
