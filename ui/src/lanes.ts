@@ -13,10 +13,11 @@ export function laneOf(trace: Trace): string | undefined {
   return thread === undefined ? trace.worker : `${trace.worker}/${thread}`;
 }
 
+// The view's thread first: under ASGI the gateway runs on the event loop's thread while a `def`
+// view runs on a pool thread; under WSGI only the gateway says, and the whole request ran there.
 function threadOf(trace: Trace): string | undefined {
-  for (const hop of trace.hops) {
-    if (hop.hop !== 'gateway' && hop.hop !== 'view') continue;
-    const id = hop.attributes[ATTR_THREAD_ID];
+  for (const name of ['view', 'gateway'] as const) {
+    const id = trace.hops.find((hop) => hop.hop === name)?.attributes[ATTR_THREAD_ID];
     if (id !== undefined) return String(id);
   }
   return undefined;
@@ -30,15 +31,21 @@ export function compareLanes(a: string, b: string): number {
 }
 
 /**
- * A lane's label: "pid 4242" for a process; with threads, the process's first
+ * A lane's label: "pid 4242" for a process; with several threads, the process's first
  * lane says "pid 4242 · t1" and the others "· t2", "· t3" (numbered in the
  * order drawn: thread ids are long and say nothing to a reader).
  */
 export function laneLabels(lanes: readonly string[]): string[] {
   const seen = new Map<string, number>();
+  const lanesOf = new Map<string, number>();
+  for (const lane of lanes) {
+    const pid = lane.split('/')[0] ?? '';
+    lanesOf.set(pid, (lanesOf.get(pid) ?? 0) + 1);
+  }
   return lanes.map((lane) => {
     const [pid = '', thread] = lane.split('/');
-    if (thread === undefined) return `pid ${pid}`;
+    // A process seen on one thread only (a Gunicorn sync worker) is just its pid: "t1" would teach nothing.
+    if (thread === undefined || lanesOf.get(pid) === 1) return `pid ${pid}`;
     const n = (seen.get(pid) ?? 0) + 1;
     seen.set(pid, n);
     const name = `t${n}`;

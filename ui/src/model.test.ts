@@ -50,6 +50,8 @@ describe('DashboardModel', () => {
     model.upsert(trace('d', { worker: '40', hops: [hop('proxy', 1000, 10)] }));
     expect(model.lanes('dev', 1010)).toEqual(['40', '40/77', '500/140001', '500/140002']);
     expect(laneLabels(model.lanes('dev', 1010))).toEqual(['pid 40', 'pid 40 · t1', 'pid 500 · t1', '· t2']);
+    // One thread per process (Gunicorn's sync workers report thread.id too): the pid alone.
+    expect(laneLabels(['7/139', '8/139'])).toEqual(['pid 7', 'pid 8']);
   });
 
   it("knows each target's stack from its newest spans; none before they arrive", () => {

@@ -55,6 +55,10 @@ def install():
     def traced_getresponse(self, *args, **kwargs):
         try:
             response = getresponse(self, *args, **kwargs)
+        except TypeError:
+            # Not the call failing: urllib3 1.x (Debian's requests) first tries Python 2's
+            # getresponse(buffering=True) and, on TypeError, asks again without it.
+            raise
         except BaseException as exc:
             _end(self, exc)
             raise

@@ -1,6 +1,7 @@
 """Spans as plain objects, and one request's hops (gateway, route, view, response)."""
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -158,6 +159,10 @@ class RequestHops:
         started = parse_request_start(request_start)
         trace_id, parent_id = joined if joined else (new_trace_id(), None)
         self.gateway = Span("%s %s" % (method, path), trace_id, parent_id, KIND_SERVER, hop="gateway")
+        # A WSGI request runs on one thread from start to end: the dashboard draws a lane per thread,
+        # so Werkzeug's threaded server shows its threads sharing one process (and its GIL).
+        self.gateway.attributes[THREAD_ID] = threading.get_ident()
+        self.gateway.attributes[THREAD_NAME] = threading.current_thread().name
         self.gateway.attributes[METHOD] = method
         self.gateway.attributes[PATH] = path
         if started is not None:

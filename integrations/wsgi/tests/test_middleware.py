@@ -1,6 +1,7 @@
 """Any WSGI app: gateway and response hops, the caller's trace joined, a raising app's
 exception as users see it, and OTEL_SDK_DISABLED as a pass-through."""
 import os
+import threading
 import unittest
 
 from support import CleanEnvironment, attributes_of, call, hello_app, hop_of
@@ -23,6 +24,9 @@ class Middleware(CleanEnvironment):
         self.assertEqual(gateway["parentSpanId"], "d" * 16)
         self.assertEqual(gateway["status"], {"code": 0})
         self.assertEqual(attributes_of(gateway)["http.response.status_code"], "200")
+        # The thread that ran the request (the dashboard's lane per thread of a threaded server).
+        self.assertEqual(attributes_of(gateway)["thread.id"], str(threading.get_ident()))
+        self.assertEqual(attributes_of(gateway)["thread.name"], threading.current_thread().name)
 
     def test_a_broken_app_still_raises_and_its_gateway_span_carries_the_exception(self):
         def broken(environ, start_response):
