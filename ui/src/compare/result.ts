@@ -15,21 +15,13 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
   for (const comparison of run.comparisons)
     root.append('p').attr('class', 'compare-sentence').attr('data-testid', 'compare-sentence').text(comparison.sentence);
   for (const warning of run.warnings) root.append('p').attr('class', 'compare-warning').text(`warning: ${warning}`);
-  const table = root.append('table').attr('class', 'compare-table').attr('data-testid', 'compare-table');
-  table
-    .append('thead')
-    .append('tr')
-    .selectAll('th')
-    .data(['target', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors', 'waiting for a worker'])
-    .join('th')
-    .text((d) => d);
-  table
-    .append('tbody')
-    .selectAll('tr')
-    .data(run.results)
-    .join('tr')
-    .selectAll('td')
-    .data((r) => [
+  appendTable(
+    root,
+    'compare-table',
+    'compare-table',
+    ['target', 'req/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'errors', 'waiting for a worker'],
+    run,
+    (r) => [
       r.target,
       r.throughput.toFixed(1),
       ...(['p50', 'p90', 'p99', 'p999', 'max'] as const).map((k) =>
@@ -37,9 +29,8 @@ export function renderCompareResult(container: HTMLElement, run: CompareRunAnswe
       ),
       String(Object.values(r.errors).reduce((a, b) => a + b, 0)),
       r.tracedRequests > 0 ? `${(r.queueShare * 100).toFixed(0)}%` : '–',
-    ])
-    .join('td')
-    .text((d) => d);
+    ],
+  );
   appendHopTable(root, run);
 
   const width = 640;
@@ -104,12 +95,39 @@ function appendHopTable(root: ReturnType<typeof select<HTMLElement, unknown>>, r
     return;
   }
   const ms = (v: number) => v.toFixed(1);
-  const table = root.append('table').attr('class', 'compare-table compare-hops').attr('data-testid', 'compare-hops');
+  appendTable(
+    root,
+    'compare-table compare-hops',
+    'compare-hops',
+    ['target', ...HOP_COLUMNS.map((h) => `${h} p50 / p99 ms`), 'workers (requests)'],
+    run,
+    (r) => [
+      r.target,
+      ...HOP_COLUMNS.map((h) => (r.hops[h] ? `${ms(r.hops[h]!.p50)} / ${ms(r.hops[h]!.p99)}` : '–')),
+      Object.entries(r.workers)
+        .map(([worker, s]) => `${worker}: ${s.requests}`)
+        .join(' · ') || '–',
+    ],
+  );
+}
+
+type Result = CompareRunAnswer['results'][number];
+
+/** A table of one row per target: the header's words, then each result's cells (always text, never HTML). */
+function appendTable(
+  root: ReturnType<typeof select<HTMLElement, unknown>>,
+  className: string,
+  testId: string,
+  header: string[],
+  run: CompareRunAnswer,
+  cells: (result: Result) => string[],
+): void {
+  const table = root.append('table').attr('class', className).attr('data-testid', testId);
   table
     .append('thead')
     .append('tr')
     .selectAll('th')
-    .data(['target', ...HOP_COLUMNS.map((h) => `${h} p50 / p99 ms`), 'workers (requests)'])
+    .data(header)
     .join('th')
     .text((d) => d);
   table
@@ -118,13 +136,7 @@ function appendHopTable(root: ReturnType<typeof select<HTMLElement, unknown>>, r
     .data(run.results)
     .join('tr')
     .selectAll('td')
-    .data((r) => [
-      r.target,
-      ...HOP_COLUMNS.map((h) => (r.hops[h] ? `${ms(r.hops[h]!.p50)} / ${ms(r.hops[h]!.p99)}` : '–')),
-      Object.entries(r.workers)
-        .map(([worker, s]) => `${worker}: ${s.requests}`)
-        .join(' · ') || '–',
-    ])
+    .data(cells)
     .join('td')
     .text((d) => d);
 }

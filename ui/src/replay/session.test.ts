@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Hop, Recording, Trace } from '@hopscope/shared';
+import type { Recording, Trace } from '@hopscope/shared';
+import { hop } from '../test-traces';
 import { ReplaySession } from './session';
 
-const hop = (name: Hop['hop'], start: number, duration: number): Hop => ({
-  hop: name,
-  start,
-  duration,
-  measured: true,
-  source: 'measured',
-  inFlight: false,
-  attributes: {},
-});
 const trace = (id: string, start: number, duration: number, extra: Partial<Trace> = {}): Trace => ({
   traceId: id,
   target: 'dev',
