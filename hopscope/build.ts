@@ -12,6 +12,7 @@
  * its own module URL.
  */
 import { build, type Metafile } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +29,10 @@ const WORKSPACES = ['shared', 'proxy', 'server', 'demo', 'cli'];
 if (readJson(root('cli/package.json')).version !== pkg.version) {
   throw new Error(`hopscope/package.json says ${pkg.version} but cli/package.json does not: give both the same version`);
 }
-if (!existsSync(root('ui/dist/index.html'))) {
-  throw new Error('the dashboard is not built: run `npm run build:ui` first, then pack again');
-}
+// The dashboard is built here, every time: a tarball must never carry a dashboard older than its code,
+// and `npm pack -w hopscope` on a fresh clone must work as it is.
+execFileSync('npm', ['run', 'build:ui'], { cwd: root('.'), stdio: ['ignore', process.stderr, process.stderr] }); // stdout is npm pack's answer (the tarball's name)
+if (!existsSync(root('ui/dist/index.html'))) throw new Error('the dashboard build left no ui/dist/index.html');
 rmSync(here('dist'), { recursive: true, force: true });
 
 const result = await build({
