@@ -13,7 +13,8 @@ const port = parentPort;
 if (!port) throw new Error('proxy-worker.ts runs in a worker thread (startProxyGroup starts it)');
 const send = (message: FromWorker) => port.postMessage(message);
 const channel = new SpanChannel(send, (workerData as { limits: ChannelLimits }).limits);
-const tracing = startWorkerTracing(channel);
+// Before any message is read (a port queues them until its listener is added): every proxy needs the tracer.
+const tracing = await startWorkerTracing(channel);
 const proxies = new Map<number, ProxyHandle>();
 let nextHandle = 1;
 
