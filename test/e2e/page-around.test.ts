@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import type { Trace } from '@hopscope/shared';
 import { startHopscope, type RunningHopscope } from '@hopscope/cli';
 import { launchBrowser } from '../support/browser';
-import { request } from '../support/http';
+import { getJson, request } from '../support/http';
 import { startUpstream } from '../support/upstream';
 
 /**
@@ -21,6 +23,7 @@ const shot = (name: string) => new URL(`../../test-results/${name}`, import.meta
 
 beforeAll(async () => {
   shop = await startUpstream((req, res) => {
+    if (req.url === '/call') return void callTheOtherService(String(req.headers.traceparent)).then(() => res.end('called'));
     const hold = req.url?.startsWith('/slow') ? 1_500 : 2;
     setTimeout(() => res.end('ok'), hold);
   });
@@ -126,6 +129,29 @@ describe('the page around the diagram', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a request that called another service behind hopscope links to the request it made, and that one back', async () => {
+    await request(`${stack.targets[0]!.proxy}/call`);
+    // The link exists once the app's spans are in: the call span and, through its proxy, the request it made.
+    let callerId = '';
+    await expect
+      .poll(async () => {
+        const summary = (await getJson<Trace[]>(`${stack.hubUrl}/api/traces?target=shop&limit=50`)).find((t) => t.path === '/call');
+        if (summary) callerId = summary.traceId;
+        return summary && (await getJson<Trace>(`${stack.hubUrl}/api/traces/${summary.traceId}`)).calls?.some((c) => c.request);
+      })
+      .toBe(true);
+    await page.evaluate((id) => (location.hash = `#trace=${id}`), callerId);
+    const link = page.getByTestId('waterfall-call-request');
+    await expect.poll(() => link.textContent()).toBe('→ shop-copy');
+    await link.click();
+    await expect.poll(() => page.getByTestId('waterfall').textContent()).toContain('/called');
+    await expect.poll(() => page.getByTestId('waterfall-called-by').textContent()).toBe('Called by a request of shop');
+    await page.getByTestId('waterfall-called-by').getByRole('link').click();
+    await expect.poll(() => page.getByTestId('waterfall').textContent()).toContain('/call');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+
   it('the list moves with ↓ / ↑ and sorts by duration', async () => {
     for (let i = 0; i < 3; i++) await request(`${stack.targets[1]!.proxy}/items/${i}`);
     await expect.poll(() => page.getByTestId('trace-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
@@ -161,3 +187,37 @@ describe('the page around the diagram', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/**
+ * What an instrumented app's view does when it calls another service: it exports its gateway span
+ * and the HTTP CLIENT span of the call (real OTLP, to the hub), and sends the call through the
+ * other target's proxy with that span as the parent (W3C Trace Context), as hopscope_wsgi does.
+ */
+async function callTheOtherService(traceparent: string): Promise<void> {
+  const [, traceId, parent] = traceparent.split('-');
+  const gateway = randomBytes(8).toString('hex');
+  const call = randomBytes(8).toString('hex');
+  const start = Date.now();
+  const url = `${stack.targets[1]!.proxy}/called`;
+  await request(url, { headers: { traceparent: `00-${traceId}-${call}-01` } });
+  const end = Date.now() + 1;
+  const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  const span = (spanId: string, parentSpanId: string | undefined, name: string, kind: number, attributes: object[]) => ({
+    traceId,
+    spanId,
+    parentSpanId,
+    name,
+    kind,
+    startTimeUnixNano: `${start - 1}000000`,
+    endTimeUnixNano: `${end}000000`,
+    attributes,
+  });
+  const spans = [
+    span(gateway, parent, 'GET /call', 2, [attr('hopscope.hop', 'gateway')]),
+    span(call, gateway, 'GET', 3, [attr('http.request.method', 'GET'), attr('server.address', '127.0.0.1'), attr('url.full', url)]),
+  ];
+  const body = {
+    resourceSpans: [{ resource: { attributes: [attr('service.name', 'shop')] }, scopeSpans: [{ scope: { name: 'test' }, spans }] }],
+  };
+  await fetch(stack.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}

@@ -9,6 +9,15 @@ import { offsetLabel } from './waterfall-ruler';
  * have run in parallel). Text only: statements come from the app.
  */
 export function appendCalls<E extends Element>(parent: Selection<E, unknown, null, undefined>, trace: Trace): void {
+  // Two services of one trace are two requests (two rows of the flow): each links to the other.
+  if (trace.calledBy) {
+    const caller = parent.append('p').attr('class', 'wf-called-by').attr('data-testid', 'waterfall-called-by');
+    caller.append('span').text('Called by ');
+    caller
+      .append('a')
+      .attr('href', requestLink(trace.calledBy.request))
+      .text(`a request of ${trace.calledBy.target ?? 'another service'}`);
+  }
   const findings = trace.findings ?? [];
   if (findings.length > 0) {
     const box = parent.append('div').attr('class', 'wf-findings').attr('data-testid', 'waterfall-findings');
@@ -51,6 +60,20 @@ export function appendCalls<E extends Element>(parent: Selection<E, unknown, nul
     .append('span')
     .attr('class', 'wf-call-duration')
     .text((d) => `${d.duration.toFixed(2)} ms`);
+  // Below the call, on a line of its own: the request it made in the other service.
+  rows
+    .filter((d) => d.request !== undefined)
+    .append('a')
+    .attr('class', 'wf-call-request')
+    .attr('data-testid', 'waterfall-call-request')
+    .attr('href', (d) => requestLink(d.request!))
+    .attr('title', 'the request this call made, behind its own hopscope proxy')
+    .text((d) => `→ ${d.requestTarget ?? 'its request'}`);
+}
+
+/** The detail panel's own address for a request (`#trace=ID`, detail-panel.ts). */
+function requestLink(request: string): string {
+  return `#trace=${encodeURIComponent(request)}`;
 }
 
 function callWhat(call: Call): string {
