@@ -8,6 +8,7 @@ const ENTRIES = [
   },
   { swatch: 'waiting', text: 'waiting for a worker', title: 'In the queue in front of the server: every worker is busy.' },
   { swatch: 'failed', text: 'failed (5xx or an exception)', title: 'Click it to see where it failed.' },
+  { swatch: 'finding', text: 'a request with a finding (an N+1…)', title: 'The hub found a problem in it: open it to read which.' },
   { swatch: 'lit', text: 'station in focus (slow motion)', title: 'Slow motion lights the station the request is at.' },
 ];
 
