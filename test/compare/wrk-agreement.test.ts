@@ -57,9 +57,11 @@ describe.skipIf(!wrkPresent.ok)(`the load driver agrees with wrk${wrkPresent.not
     expect(wrk.requestsPerSecond).toBeLessThanOrEqual((CONNECTIONS * 1000) / DELAY_MS + 1);
     // The medians measure the same requests to the same server at the same time: within 10% of each other.
     expect(Math.abs(ours.latency.p50 - wrk.p50Ms)).toBeLessThan(0.1 * wrk.p50Ms);
-    // The tails: each at least its median, neither more than twice the other's excess over the service time.
+    // The tails: each at least its median, neither more than twice the other's excess over the service time,
+    // give or take 10 ms: the two drivers share two cores with the server, and a scheduling hiccup of one of
+    // them moved wrk's p99 by 13.8 ms in a CI run (coordinated omission, what this guards, costs hundreds).
     expect(ours.latency.p99).toBeGreaterThanOrEqual(ours.latency.p50);
-    expect(ours.latency.p99 - DELAY_MS).toBeLessThanOrEqual(2 * (wrk.p99Ms - DELAY_MS) + 5);
-    expect(wrk.p99Ms - DELAY_MS).toBeLessThanOrEqual(2 * (ours.latency.p99 - DELAY_MS) + 5);
+    expect(ours.latency.p99 - DELAY_MS).toBeLessThanOrEqual(2 * (wrk.p99Ms - DELAY_MS) + 10);
+    expect(wrk.p99Ms - DELAY_MS).toBeLessThanOrEqual(2 * (ours.latency.p99 - DELAY_MS) + 10);
   });
 });
