@@ -4,7 +4,7 @@ import httpProxy from '@fastify/http-proxy';
 import { startHopscope } from '@hopscope/cli';
 import { createProxy } from '@hopscope/proxy';
 import { hubStats, startHubLoad, startNginx, startUpstream } from './bench-servers';
-import { runWrk, type WrkResult } from './wrk';
+import { inTurns as inTurnsOf, type Setup, type Summary } from './turns';
 
 /**
  * `npx tsx bench/isolation.ts` (needs Debian's wrk and nginx): does the hub's
@@ -25,55 +25,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = 2;
-
-interface Setup {
-  label: string;
-  url: string;
-}
-
-interface Summary {
-  label: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  p99Low: number;
-  p99High: number;
-  max: number;
-  errors: number;
-}
-
-async function inTurns(setups: Setup[], connections: number): Promise<Summary[]> {
-  for (const setup of setups) await runWrk(setup.url, { connections, seconds: WARMUP_SECONDS });
-  const runs = new Map<string, WrkResult[]>(setups.map((s) => [s.label, []]));
-  for (let round = 0; round < ROUNDS; round++)
-    for (const setup of setups) {
-      const result = await runWrk(setup.url, { connections, seconds: SECONDS });
-      runs.get(setup.label)!.push(result);
-      console.error(
-        `${setup.label} (${connections} connections, round ${round + 1}): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} / p99 ${result.p99Ms.toFixed(2)} / max ${result.maxMs.toFixed(1)} ms`,
-      );
-    }
-  return setups.map(({ label }) => {
-    const list = runs.get(label)!;
-    const p99s = list.map((r) => r.p99Ms);
-    return {
-      label,
-      rps: median(list.map((r) => r.requestsPerSecond)),
-      p50: median(list.map((r) => r.p50Ms)),
-      p99: median(p99s),
-      p99Low: Math.min(...p99s),
-      p99High: Math.max(...p99s),
-      max: Math.max(...list.map((r) => r.maxMs)),
-      errors: list.reduce((sum, r) => sum + r.errors, 0),
-    };
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+const inTurns = (setups: Setup[], connections: number) =>
+  inTurnsOf(setups, { connections, rounds: ROUNDS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
 
 function table(title: string, rows: Summary[]): string {
   const line = (r: Summary) =>
