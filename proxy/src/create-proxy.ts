@@ -5,16 +5,15 @@ import { Pool } from 'undici';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanSink } from '@hopscope/shared';
 import { DEFAULT_BODY_TIMEOUTS, type BodyTimeouts } from './body-timeout';
-import { failureBody, proxyFailure } from './errors';
 import { captureList } from './capture-headers';
 import { forwardRequest } from './forward';
 import type { ForwardConfig } from './forward-config';
 import { hostPolicy } from './host-check';
-import { ProxyIncomingMessage } from './incoming';
+import { proxyServer } from './proxy-server';
 import { handleUpgrade } from './upgrade';
 import { recordOverload } from './overload';
 import { refusalFor, refusalText, sendRefusal } from './refusals';
-import { answerServerWideOptions, FORWARDED_METHODS, isServerWideOptions } from './server-options';
+import { answerServerWideOptions, isServerWideOptions } from './server-options';
 import { privateTracer } from './telemetry/tracer';
 import { dispatchOnFreshConnection, trackedConnector } from './upstream-connections';
 
@@ -74,9 +73,9 @@ export interface ProxyHandle {
 }
 
 /**
- * One tracing reverse proxy listener for one target: Fastify routes every
- * request to the forwarding primitive (forward.ts), which hijacks the reply in
- * onRequest so no body is parsed or buffered.
+ * One tracing reverse proxy listener for one target: every request goes to
+ * the forwarding primitive (forward.ts), which streams the body (none is
+ * parsed or buffered), unless the proxy refuses it itself (refusals.ts).
  */
 export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   const upstream = new URL(config.upstream);
@@ -106,18 +105,6 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
   const maxInFlight = config.maxInFlight ?? 10_000;
   let inFlight = 0;
   let onIdle: (() => void) | undefined;
-  const app = Fastify({
-    logger: false,
-    keepAliveTimeout: 65_000,
-    requestTimeout: 0,
-    forceCloseConnections: true,
-    routerOptions: { maxParamLength: 65_535 },
-    // Only WebSocket handshakes become upgrades; other requests that carry Upgrade keep their bodies (R8).
-    http: { IncomingMessage: ProxyIncomingMessage },
-  });
-  // Node keeps the first 1000 header lines of a request and silently drops the rest from req.headers, Content-Length,
-  // Transfer-Encoding and Connection included; the 16 KiB header size limit already bounds how many there can be.
-  app.server.maxHeadersCount = 0;
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const refusal = inFlight >= maxInFlight ? 'HOPSCOPE_PROXY_OVERLOADED' : refusalFor(req, forwardConfig.via, hosts);
     if (refusal) {
@@ -133,32 +120,18 @@ export async function createProxy(config: ProxyConfig): Promise<ProxyHandle> {
     });
     forwardRequest(req, res, forwardConfig);
   };
-  app.all(
-    '/*',
-    {
-      onRequest: (request, reply, done) => {
-        reply.hijack();
-        handle(request.raw, reply.raw);
-        done();
-      },
-    },
-    async () => undefined,
-  );
-  // R7: with a listener here Node no longer answers 100 on the app's behalf; forward.ts waits for the upstream's.
-  app.server.on('checkContinue', handle);
-  // Anything Fastify cannot route (e.g. absolute-form to another host) is refused, never forwarded.
-  app.setNotFoundHandler((_request, reply) => {
-    const failure = proxyFailure('HOPSCOPE_PROXY_BAD_REQUEST_TARGET');
-    void reply.code(failure.status).header('content-type', 'application/json').header('connection', 'close').send(failureBody(failure));
+  // Requests skip Fastify's router and hooks (proxy-server.ts); Fastify listens, answers parse errors and closes.
+  const app = Fastify({
+    logger: false,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+    forceCloseConnections: true,
+    serverFactory: () => proxyServer(handle),
   });
   app.server.on('upgrade', (req, socket, head) => {
     const refusal = refusalFor(req, forwardConfig.via, hosts);
     if (refusal) return void socket.end(refusalText(refusal));
     handleUpgrade(req, socket, head, forwardConfig);
-  });
-  // CONNECT never reaches the router: refuse it here (never an open proxy).
-  app.server.on('connect', (_req, socket) => {
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: ${FORWARDED_METHODS}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   await app.listen({ host, port: config.port ?? 0 });

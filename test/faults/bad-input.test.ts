@@ -40,6 +40,10 @@ describe('requests that must never reach the app', () => {
     ['dot segments escaping the base path', 'GET /../secret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
     ['percent-encoded dot segments', 'GET /%2e%2e/secret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
     ['an encoded slash next to dots', 'GET /..%2fsecret HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'],
+    // What Fastify's router refused when it routed the proxy's requests (a loopback Host: nothing else would stop them).
+    ['a method the proxy does not route (WebDAV PROPFIND)', 'PROPFIND /x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+    ['a path whose percent-encoding does not decode', 'GET /a%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+    ['a path with an invalid UTF-8 escape', 'GET /a%ff/b?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
   ];
   for (const [name, text] of vectors) {
     it(`${name} → 400, nothing forwarded, the proxy keeps serving`, async () => {
@@ -51,6 +55,13 @@ describe('requests that must never reach the app', () => {
       expect(hits).toEqual(['GET /base/still-serving']);
     });
   }
+});
+
+it('a query and dotted file names reach the app as sent (only the path is held to those rules)', async () => {
+  hits = [];
+  expect((await request(`${proxy.url}/static/app.min.js?x=%zz&y=..`)).status).toBe(200);
+  expect((await request(`${proxy.url}/a%20b/%2E%2Ehidden`)).status).toBe(200);
+  expect(hits).toEqual(['GET /base/static/app.min.js?x=%zz&y=..', 'GET /base/a%20b/%2E%2Ehidden']);
 });
 
 describe('malformed upstream responses become 502 and are not forwarded', () => {
