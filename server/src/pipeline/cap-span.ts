@@ -34,6 +34,7 @@ export const DEFAULT_SPAN_CAPS: SpanCaps = {
  * events past the counts (or once the span's total is spent) are dropped.
  */
 export function capSpan(span: SpanRecord, caps: SpanCaps = DEFAULT_SPAN_CAPS): boolean {
+  if (fitsCaps(span, caps)) return capResource(span.resource, caps);
   const budget = new Budget(caps, caps.maxSpanChars);
   span.name = budget.text(span.name);
   capAttributes(span.attributes, caps.maxAttributes, budget);
@@ -58,12 +59,56 @@ const cappedResources = new WeakMap<Attributes, { caps: SpanCaps; cut: boolean }
  * spans reuse the answer.
  */
 function capResource(resource: Attributes, caps: SpanCaps): boolean {
+  // The proxy's spans have an empty resource of their own each (its exporter adds the proxy's): nothing to cut or remember.
+  if (isEmpty(resource)) return false;
   const known = cappedResources.get(resource);
   if (known?.caps === caps) return known.cut;
   const budget = new Budget(caps, caps.maxSpanChars);
   capAttributes(resource, caps.maxAttributes, budget);
   cappedResources.set(resource, { caps, cut: budget.cut });
   return budget.cut;
+}
+
+/**
+ * Whether the span is within every cap with room to spare, read without
+ * changing anything: almost every span is, and then it is taken as it came.
+ * Strictly under the total, so that the budget was never spent at any step
+ * of capSpan's walk; a span at or over it takes that walk.
+ */
+function fitsCaps(span: SpanRecord, caps: SpanCaps): boolean {
+  let chars = fittingChars(span.name, caps) + fittingAttributesChars(span.attributes, caps.maxAttributes, caps);
+  if (span.status.message !== undefined) chars += fittingChars(span.status.message, caps);
+  const events = span.events;
+  if (events.length > caps.maxEvents) return false;
+  for (const event of events)
+    chars += fittingChars(event.name, caps) + fittingAttributesChars(event.attributes, caps.maxEventAttributes, caps);
+  return chars < caps.maxSpanChars;
+}
+
+/** A string's length if it fits a string's cap, else Infinity (which fails the total). */
+function fittingChars(text: string, caps: SpanCaps): number {
+  return text.length <= caps.maxStringChars ? text.length : Infinity;
+}
+
+function fittingAttributesChars(attributes: Attributes, max: number, caps: SpanCaps): number {
+  let chars = 0;
+  let count = 0;
+  for (const key in attributes) {
+    if (++count > max || key.length > MAX_KEY_CHARS) return Infinity;
+    const value = attributes[key]!;
+    chars += key.length;
+    if (typeof value === 'string') chars += fittingChars(value, caps);
+    else if (Array.isArray(value)) {
+      if (value.length > caps.maxArrayItems) return Infinity;
+      for (const item of value) if (typeof item === 'string') chars += fittingChars(item, caps);
+    }
+  }
+  return chars;
+}
+
+function isEmpty(attributes: Attributes): boolean {
+  for (const _ in attributes) return false;
+  return true;
 }
 
 /** Semantic-convention keys are short; a longer one is not a name but data. */

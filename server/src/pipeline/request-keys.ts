@@ -13,8 +13,8 @@ interface TraceSpans {
   home: Map<string, string>;
   /** Parent span id → spans whose parent has not arrived (made on first need: most traces never wait). */
   waiting?: Map<string, Set<string>>;
-  /** The proxy SERVER spans among them. */
-  proxies?: Set<string>;
+  /** The proxy SERVER spans among them (usually one: an array, not a Set per trace). */
+  proxies?: string[];
 }
 
 const NO_ADOPTION: string[] = [];
@@ -59,7 +59,7 @@ export class RequestKeys {
     trace.home.set(span.spanId, key);
     if (proxy) {
       this.claimed.add(key);
-      (trace.proxies ??= new Set()).add(span.spanId);
+      (trace.proxies ??= []).push(span.spanId);
     }
     if (span.parentSpanId && !trace.home.has(span.parentSpanId)) {
       trace.waiting ??= new Map();
@@ -88,7 +88,8 @@ export class RequestKeys {
       if (trace === undefined) continue;
       if (trace.home.get(span.spanId) === key) {
         trace.home.delete(span.spanId);
-        trace.proxies?.delete(span.spanId);
+        const proxy = trace.proxies?.indexOf(span.spanId) ?? -1;
+        if (proxy >= 0) trace.proxies!.splice(proxy, 1);
       }
       if (span.parentSpanId && trace.waiting) {
         const siblings = trace.waiting.get(span.parentSpanId);
@@ -112,13 +113,16 @@ function relativeKey(trace: TraceSpans, span: SpanRecord): string {
   for (const child of trace.waiting?.get(span.spanId) ?? []) {
     // A span with a parent of its own above a proxy span is another service's outgoing call (its
     // request is its parent's, still to come), not a caller in front of this request like the browser's.
-    if (span.parentSpanId && trace.proxies?.has(child)) continue;
+    if (span.parentSpanId && trace.proxies?.includes(child)) continue;
     const key = trace.home.get(child);
     if (key !== undefined) return key;
   }
   return span.traceId;
 }
 
+/** Read once: isProxySpan runs several times per span, and the shared package's exports are getters under some loaders. */
+const HOP_KEY = ATTR_HOPSCOPE_HOP;
+
 export function isProxySpan(span: SpanRecord): boolean {
-  return span.kind === 'server' && span.attributes[ATTR_HOPSCOPE_HOP] === 'proxy';
+  return span.kind === 'server' && span.attributes[HOP_KEY] === 'proxy';
 }

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
+import { ArrivalOrder } from './arrival-order';
 import { ListChoice } from './list-choice';
 import { isProxySpan, RequestKeys } from './request-keys';
 import { RequestLinks } from './request-links';
@@ -43,6 +44,8 @@ interface Entry {
  */
 export class TraceStore {
   private readonly entries = new Map<string, Entry>();
+  /** The entries oldest first, for eviction (arrival-order.ts says why not the Map's own order). */
+  private readonly order = new ArrivalOrder<Entry>((entry) => this.entries.get(entry.key) === entry);
   spansReceived = 0;
   spansDropped = 0;
   tracesEvicted = 0;
@@ -68,6 +71,7 @@ export class TraceStore {
     if (!entry) {
       entry = { key, spans: [], bytes: 0, dirty: true, counted: false };
       this.entries.set(key, entry);
+      this.order.push(entry);
     }
     const index = indexOf(entry, span.spanId);
     const size = spanBytes(span);
@@ -201,6 +205,7 @@ export class TraceStore {
     }
     if (from.spans.length === 0) {
       this.entries.delete(from.key);
+      this.order.trim(this.entries.size);
       this.keys.forget(from.key, []);
     } else this.onChange(from.key);
   }
@@ -209,8 +214,9 @@ export class TraceStore {
   private evictOverflow(current: Entry): void {
     const maxBytes = this.limits.maxBytes ?? Infinity;
     while (this.entries.size > this.limits.maxTraces || this.bytes > maxBytes) {
-      const oldest = this.entries.values().next().value as Entry;
-      if (oldest === current) break;
+      const oldest = this.order.oldest();
+      if (oldest === undefined || oldest === current) break;
+      this.order.shift();
       this.entries.delete(oldest.key);
       this.resize(oldest, -oldest.bytes);
       this.keys.forget(oldest.key, oldest.spans);
