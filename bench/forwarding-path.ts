@@ -1,28 +1,36 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SpanRecord, SpanSink } from '@hopscope/shared';
-import { createProxy } from '../proxy/src/create-proxy';
 import { startNginx, startUpstream } from './bench-servers';
-import { inTurns, type Summary } from './turns';
+import { runWrk, type WrkResult } from './wrk';
 
 /**
  * `npx tsx bench/forwarding-path.ts [REV]` (needs Debian's wrk and nginx):
  * the proxy's CPU time per forwarded request and its throughput, the working
  * tree's proxy/src against git revision REV's (default 9a4060b, the last
- * before the forwarding path was reworked), both in this process, in front of
- * bench/trivial-upstream.ts, with nginx (one worker) as the yardstick. The
- * setups take turns (bench/turns.ts) and CPU time is counted
- * (process.cpuUsage: this process only; wrk, the upstream and nginx are
- * other processes), so a loaded machine skews them alike. Spans are made and
- * handed to a batching sink, as the proxies' thread does. BENCH_CONNECTIONS
- * (default 50), BENCH_ROUNDS (4), BENCH_SECONDS (5): about 70 s.
+ * before the forwarding path was reworked), each proxy in a process of its
+ * own in front of bench/trivial-upstream.ts, making its spans into a
+ * batching sink as the proxies' thread does.
+ *
+ * Each round, wrk loads both proxies at the same time (one wrk each, same
+ * connections), so whatever else runs on the machine hits both alike; CPU
+ * time is the proxy process's own (process.cpuUsage, wrk and the upstream
+ * are other processes). Then nginx (one worker) and each proxy are loaded
+ * alone, in turns, for the throughput ratio the goals name. BENCH_CONNECTIONS
+ * (default 50), BENCH_ROUNDS (4), BENCH_SECONDS (5): about 80 s.
+ *
+ * Profile the working tree's proxy alone: `BENCH_PROFILE=/tmp/prof npx tsx
+ * bench/forwarding-path.ts` (its process runs with --cpu-prof), then `npx tsx
+ * bench/profile-top.ts /tmp/prof/FILE.cpuprofile 25`.
  */
 const REV = process.argv[2] ?? '9a4060b';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+const here = fileURLToPath(import.meta.url);
 
 /** Like the SpanChannel: events are kept in a batch of 512, then let go. */
 function batchingSink(): SpanSink {
@@ -34,56 +42,111 @@ function batchingSink(): SpanSink {
   return { spanStarted: take, spanEnded: take } as SpanSink;
 }
 
+/** In a child: one proxy from `sourceDir` in front of `upstream`; answers 'cpu' with its CPU time so far (µs). */
+async function serve(sourceDir: string, upstream: string): Promise<void> {
+  const { createProxy } = (await import(pathToFileURL(`${sourceDir}/create-proxy.ts`).href)) as typeof import('../proxy/src/create-proxy');
+  const proxy = await createProxy({ target: 'bench', upstream, sink: batchingSink() });
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpu: user + system });
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ url: proxy.url });
+}
+
+interface ProxyProcess {
+  url: string;
+  cpuMicros(): Promise<number>;
+  stop(): void;
+}
+
+async function startProxyProcess(sourceDir: string, upstream: string, profile: boolean): Promise<ProxyProcess> {
+  const execArgv = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
+  const child: ChildProcess = fork(here, ['--serve', sourceDir, upstream], { execArgv, stdio: 'inherit' });
+  const next = () => new Promise<Record<string, unknown>>((resolve) => child.once('message', (m) => resolve(m as Record<string, unknown>)));
+  const { url } = (await next()) as { url: string };
+  return {
+    url,
+    cpuMicros: async () => {
+      const answer = next();
+      child.send('cpu');
+      return (await answer).cpu as number;
+    },
+    // A disconnect lets the child exit on its own, which writes its CPU profile.
+    stop: () => child.disconnect(),
+  };
+}
+
 /** REV's proxy/src, extracted where @hopscope/shared and the proxy's dependencies still resolve. */
-async function formerCreateProxy(): Promise<typeof createProxy> {
+function formerSources(): string {
   const root = fileURLToPath(new URL('../node_modules/.cache/hopscope-bench-forwarding/', import.meta.url));
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  const archive = execFileSync('git', ['archive', REV, 'proxy/src']);
-  execFileSync('tar', ['-x', '-C', root], { input: archive });
-  const former = (await import(pathToFileURL(`${root}proxy/src/create-proxy.ts`).href)) as { createProxy: typeof createProxy };
-  return former.createProxy;
+  execFileSync('tar', ['-x', '-C', root], { input: execFileSync('git', ['archive', REV, 'proxy/src']) });
+  return `${root}proxy/src`;
 }
 
-function row(r: Summary): string {
-  const cpu = r.cpuMicros === undefined ? '—' : r.cpuMicros.toFixed(0);
-  return `| ${r.label} | ${cpu} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`;
+/** wrk against `proxy` for SECONDS; the CPU time per request it cost that proxy's process. */
+async function loaded(proxy: ProxyProcess): Promise<WrkResult & { cpuPerRequest: number }> {
+  const before = await proxy.cpuMicros();
+  const result = await runWrk(`${proxy.url}/`, { connections: CONNECTIONS, seconds: SECONDS });
+  const cpu = (await proxy.cpuMicros()) - before;
+  return { ...result, cpuPerRequest: cpu / Math.max(1, result.requestsPerSecond * SECONDS) };
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const load = () => loadavg()[0]!.toFixed(1);
 
 async function main(): Promise<void> {
   const upstream = await startUpstream();
+  const current = fileURLToPath(new URL('../proxy/src', import.meta.url));
+  if (PROFILE_DIR) {
+    const proxy = await startProxyProcess(current, upstream.url, true);
+    await runWrk(`${proxy.url}/`, { connections: CONNECTIONS, seconds: 2 });
+    const run = await loaded(proxy);
+    console.log(`profiled: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.cpuPerRequest.toFixed(0)} µs CPU/request`);
+    proxy.stop();
+    return upstream.stop();
+  }
   const nginx = await startNginx(upstream.port);
-  const former = await (await formerCreateProxy())({ target: 'former', upstream: upstream.url, sink: batchingSink() });
-  const now = await createProxy({ target: 'now', upstream: upstream.url, sink: batchingSink() });
+  const former = await startProxyProcess(formerSources(), upstream.url, false);
+  const now = await startProxyProcess(current, upstream.url, false);
+  const together = { former: [] as number[], now: [] as number[], formerRps: [] as number[], nowRps: [] as number[] };
+  const alone = { former: [] as number[], now: [] as number[], nginx: [] as number[] };
   try {
-    const rows = await inTurns(
-      [
-        { label: `proxy at ${REV}`, url: `${former.url}/`, inThisProcess: true },
-        { label: 'proxy now', url: `${now.url}/`, inThisProcess: true },
-        { label: 'nginx, 1 worker', url: `${nginx.url}/` },
-      ],
-      { connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2 },
-    );
-    console.log(
-      `load average (1, 5, 15 min) at the end: ${loadavg()
-        .map((n) => n.toFixed(2))
-        .join(' ')}`,
-    );
-    console.log(
-      `| ${CONNECTIONS} connections, median of ${ROUNDS} × ${SECONDS} s | CPU µs/request | requests/s | p50 ms | p99 ms | errors |`,
-    );
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(row(r));
-    const [before, after, reference] = rows as [Summary, Summary, Summary];
-    console.log(
-      `\nthroughput now ${(after.rps / before.rps).toFixed(2)}× ${REV}; ${(after.rps / reference.rps).toFixed(2)}× nginx (was ${(before.rps / reference.rps).toFixed(2)}×)`,
-    );
+    await Promise.all([former, now].map((p) => runWrk(`${p.url}/`, { connections: CONNECTIONS, seconds: 2 })));
+    for (let round = 0; round < ROUNDS; round++) {
+      const [a, b] = await Promise.all([loaded(former), loaded(now)]);
+      together.former.push(a.cpuPerRequest);
+      together.now.push(b.cpuPerRequest);
+      together.formerRps.push(a.requestsPerSecond);
+      together.nowRps.push(b.requestsPerSecond);
+      alone.former.push((await runWrk(`${former.url}/`, { connections: CONNECTIONS, seconds: SECONDS })).requestsPerSecond);
+      alone.now.push((await runWrk(`${now.url}/`, { connections: CONNECTIONS, seconds: SECONDS })).requestsPerSecond);
+      alone.nginx.push((await runWrk(`${nginx.url}/`, { connections: CONNECTIONS, seconds: SECONDS })).requestsPerSecond);
+      console.error(
+        `round ${round + 1} (load ${load()}): together ${a.cpuPerRequest.toFixed(0)} vs ${b.cpuPerRequest.toFixed(0)} µs CPU/request, ` +
+          `${a.requestsPerSecond.toFixed(0)} vs ${b.requestsPerSecond.toFixed(0)} req/s; alone ${alone.former.at(-1)!.toFixed(0)} vs ${alone.now.at(-1)!.toFixed(0)} req/s, nginx ${alone.nginx.at(-1)!.toFixed(0)}`,
+      );
+    }
   } finally {
-    await former.close();
-    await now.close();
+    former.stop();
+    now.stop();
     nginx.stop();
     upstream.stop();
   }
+  console.log(`${CONNECTIONS} connections each, median of ${ROUNDS} rounds of ${SECONDS} s; load average at the end ${load()}`);
+  console.log('| proxy | CPU µs/request (both loaded at once) | requests/s (both at once) | requests/s alone | × nginx alone |');
+  console.log('|---|---:|---:|---:|---:|');
+  const nginxRps = median(alone.nginx);
+  const line = (label: string, cpu: number[], rps: number[], solo: number[]) =>
+    console.log(
+      `| ${label} | ${median(cpu).toFixed(0)} | ${median(rps).toFixed(0)} | ${median(solo).toFixed(0)} | ${(median(solo) / nginxRps).toFixed(2)} |`,
+    );
+  line(REV, together.former, together.formerRps, alone.former);
+  line('working tree', together.now, together.nowRps, alone.now);
+  console.log(`| nginx, 1 worker | — | — | ${nginxRps.toFixed(0)} | 1 |`);
 }
 
-await main();
+if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!);
+else await main();

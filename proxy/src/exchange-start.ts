@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, isSpanContextValid } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { captureRequestHeaders } from './capture-headers';
 import type { ForwardConfig } from './forward-config';
@@ -7,10 +7,11 @@ import { upstreamRequestHeaders } from './headers';
 import { startRequestSpan, startUpstreamSpan, type ProxySpan } from './spans';
 
 /**
- * W3C Trace Context (traceparent and tracestate) through the SDK's own
+ * W3C Trace Context (traceparent and tracestate) in through the SDK's own
  * propagator: an invalid traceparent starts a new trace, and the caller's
  * tracestate travels on with the span context to the upstream (the SDK keeps
- * a parent's tracestate on its children).
+ * a parent's tracestate on its children). Out, traceHeaders writes what its
+ * inject() writes.
  */
 const propagator = new W3CTraceContextPropagator();
 
@@ -47,6 +48,8 @@ export function startExchange(req: IncomingMessage, config: ForwardConfig): Exch
 
 /** The caller's span context, or none (a new trace) when it sent no valid traceparent. */
 export function incomingContext(req: IncomingMessage) {
+  // Without a traceparent the propagator returns the context it was given; most requests carry none.
+  if (req.headers.traceparent === undefined) return ROOT_CONTEXT;
   return propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
 }
 
@@ -58,9 +61,17 @@ export function stampAttempt(headers: OutgoingHttpHeaders, clientSpan: ProxySpan
   headers['x-request-start'] = `t=${Math.round(clientSpan.startMs * 1000)}`;
 }
 
-/** The traceparent and tracestate that name `span` as the parent, as the propagator writes them. */
+/**
+ * The traceparent and tracestate that name `span` as the parent, as the
+ * propagator writes them (W3C Trace Context §3.2: version 00, the ids, the
+ * flags as two hex digits), without a Context and a carrier per request.
+ */
 export function traceHeaders(span: ProxySpan): { traceparent?: string; tracestate?: string } {
-  const carrier: { traceparent?: string; tracestate?: string } = {};
-  propagator.inject(trace.setSpan(ROOT_CONTEXT, span.otel), carrier, defaultTextMapSetter);
-  return carrier;
+  const context = span.context;
+  // The propagator writes nothing for an invalid span context either.
+  if (!isSpanContextValid(context)) return {};
+  const flags = Number(context.traceFlags || TraceFlags.NONE).toString(16);
+  const headers: { traceparent?: string; tracestate?: string } = { traceparent: `00-${context.traceId}-${context.spanId}-0${flags}` };
+  if (context.traceState) headers.tracestate = context.traceState.serialize();
+  return headers;
 }

@@ -18,10 +18,19 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
+/** What most clients send: parsed once, not per request. */
+const COMMON_CONNECTION_VALUES = new Map<string, ReadonlySet<string>>([
+  ['keep-alive', new Set(['keep-alive'])],
+  ['close', new Set(['close'])],
+]);
+const NONE: ReadonlySet<string> = new Set();
+
 /** Names listed in `Connection` (comma-separated, case-insensitive). */
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
-  if (!value) return new Set();
+  if (!value) return NONE;
+  const common = typeof value === 'string' ? COMMON_CONNECTION_VALUES.get(value) : undefined;
+  if (common) return common;
   const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(
     text

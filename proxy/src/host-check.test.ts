@@ -46,4 +46,15 @@ describe('hostAllowed', () => {
     expect(hostAllowed('attacker.example', hostPolicy('0.0.0.0'))).toBe(true);
     expect(hostAllowed('attacker.example', hostPolicy('::'))).toBe(true);
   });
+
+  it('answers a repeated Host as it did the first time, and remembers a bounded number of them', () => {
+    const policy = hostPolicy('127.0.0.1');
+    for (let round = 0; round < 2; round++) {
+      expect(hostAllowed('localhost:8080', policy)).toBe(true);
+      expect(hostAllowed('attacker.example', policy)).toBe(false);
+    }
+    for (let i = 0; i < 1000; i++) expect(hostAllowed(`rebind-${i}.example`, policy)).toBe(false);
+    expect(policy.verdicts.size).toBeLessThanOrEqual(256);
+    expect(hostAllowed('localhost:8080', policy)).toBe(true);
+  });
 });

@@ -11,22 +11,32 @@ export interface HostPolicy {
   allowed: ReadonlySet<string>;
   /** Bound to every interface (0.0.0.0 / ::, e.g. in docker compose): any Host passes. */
   anyHost: boolean;
+  /** Verdicts by Host header: a client sends the same few on every request, so each is parsed once. */
+  verdicts: Map<string, boolean>;
 }
+
+/** Enough for every name a real client uses; a flood of distinct Hosts only empties it, it never grows further. */
+const MAX_VERDICTS = 256;
 
 const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 export function hostPolicy(listenHost: string, allowedHosts: readonly string[] = []): HostPolicy {
   const allowed = new Set(allowedHosts.map((name) => normaliseName(name)));
   allowed.add(normaliseName(listenHost));
-  return { allowed, anyHost: WILDCARD_BINDS.has(listenHost) };
+  return { allowed, anyHost: WILDCARD_BINDS.has(listenHost), verdicts: new Map() };
 }
 
 /** True when a request with this Host header may be forwarded. */
 export function hostAllowed(hostHeader: string | undefined, policy: HostPolicy): boolean {
   if (policy.anyHost) return true;
   if (!hostHeader) return false;
+  const known = policy.verdicts.get(hostHeader);
+  if (known !== undefined) return known;
   const name = hostName(hostHeader);
-  return name !== undefined && (isLoopbackName(name) || policy.allowed.has(name));
+  const verdict = name !== undefined && (isLoopbackName(name) || policy.allowed.has(name));
+  if (policy.verdicts.size >= MAX_VERDICTS) policy.verdicts.clear();
+  policy.verdicts.set(hostHeader, verdict);
+  return verdict;
 }
 
 /** The name part of a Host header (`[::1]:8080` → `::1`, `Example.COM.:80` → `example.com`), or undefined if malformed. */

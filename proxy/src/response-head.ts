@@ -20,12 +20,14 @@ export function invalidFinalHead(status: number, headers: IncomingHttpHeaders): 
 /** The head sent to the client: the upstream's fields minus hop-by-hop (R1), plus Server-Timing with the proxy's own entries. */
 export function finalHeadForClient(headers: IncomingHttpHeaders, serverSpan: ProxySpan, clientSpan: ProxySpan): OutgoingHttpHeaders {
   const now = nowMs();
-  const timing = formatServerTiming([
-    ...parseServerTiming(serverTimingOf(headers)),
+  const own = formatServerTiming([
     { name: 'proxy', duration: now - serverSpan.startMs },
     { name: 'server', duration: now - clientSpan.startMs },
   ]);
-  return clientResponseHeaders(headers, timing);
+  // The app's entries, re-formatted, come first; most apps send none, and then nothing is parsed.
+  const upstream = serverTimingOf(headers);
+  const theirs = upstream ? formatServerTiming(parseServerTiming(upstream)) : '';
+  return clientResponseHeaders(headers, theirs ? `${theirs}, ${own}` : own);
 }
 
 /** The upstream's Server-Timing as one string, for the CLIENT span. */
