@@ -35,6 +35,11 @@ export const DEFAULT_SPAN_CAPS: SpanCaps = {
  */
 export function capSpan(span: SpanRecord, caps: SpanCaps = DEFAULT_SPAN_CAPS): boolean {
   if (fitsCaps(span, caps)) return capResource(span.resource, caps);
+  return walkCaps(span, caps);
+}
+
+/** capSpan without the read-only look first: every string and attribute through the budget (exported for the test that both agree). */
+export function walkCaps(span: SpanRecord, caps: SpanCaps = DEFAULT_SPAN_CAPS): boolean {
   const budget = new Budget(caps, caps.maxSpanChars);
   span.name = budget.text(span.name);
   capAttributes(span.attributes, caps.maxAttributes, budget);

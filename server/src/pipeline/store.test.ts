@@ -26,6 +26,17 @@ describe('TraceStore', () => {
     expect(store.get(request(5, 0).traceId)?.status).toBe(200);
   });
 
+  it('with the window full for a long time, each new request evicts exactly the oldest one', () => {
+    const store = new TraceStore({ maxTraces: 100, maxSpansPerTrace: 10 });
+    for (let i = 1; i <= 20_000; i++) store.add(request(i, 1_000 + i));
+    expect(store.size).toBe(100);
+    expect(store.tracesEvicted).toBe(19_900);
+    expect(store.get(request(19_900, 0).traceId)).toBeUndefined();
+    expect(store.list({ limit: 1000 }).map((t) => t.traceId)).toEqual(
+      Array.from({ length: 100 }, (_, i) => request(20_000 - i, 0).traceId),
+    );
+  });
+
   it('keeps at most maxSpansPerTrace spans of one trace and counts the rest as dropped', () => {
     const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 4 });
     store.add(request(1, 1_000));
