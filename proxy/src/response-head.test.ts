@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseServerTiming } from '@hopscope/shared';
 import { nowMs } from './clock';
@@ -7,7 +8,7 @@ import type { ProxySpan } from './spans';
 const startedAgo = (ms: number) => ({ startMs: nowMs() - ms }) as ProxySpan;
 
 describe('finalHeadForClient', () => {
-  const timing = (upstream: Record<string, string | string[]>) =>
+  const timing = (upstream: IncomingHttpHeaders) =>
     String(finalHeadForClient(upstream, startedAgo(40.123), startedAgo(30.456))['server-timing']);
 
   it("appends the proxy's entries to the app's, which keep their order, durations and descriptions", () => {

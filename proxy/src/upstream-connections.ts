@@ -83,7 +83,6 @@ export function dispatchOnFreshConnection(
 }
 
 const EMPTY = Buffer.alloc(0);
-const CONTINUE_HEAD = /^HTTP\/1\.[01] 100[ \r]/;
 const CONTINUE_STARTS = ['HTTP/1.1 100 ', 'HTTP/1.0 100 ', 'HTTP/1.1 100\r', 'HTTP/1.0 100\r'];
 const PREFIX = CONTINUE_STARTS[0]!.length;
 const MAX_HELD = 16 * 1024;
@@ -116,7 +115,7 @@ function withoutLeadingContinue(connection: Connection, chunk: Buffer): Buffer {
       if (CONTINUE_STARTS.some((start) => start.startsWith(text))) return hold(connection, data);
       break;
     }
-    if (!CONTINUE_HEAD.test(data.toString('latin1', 0, PREFIX))) break;
+    if (!isContinueHead(data)) break;
     const end = data.indexOf('\r\n\r\n');
     if (end < 0) {
       if (data.length > MAX_HELD) break;
@@ -129,6 +128,21 @@ function withoutLeadingContinue(connection: Connection, chunk: Buffer): Buffer {
   // An idle pooled connection must not keep the last exchange (its request and response) alive.
   connection.attempt = undefined;
   return data;
+}
+
+const HTTP_1_DOT = Buffer.from('HTTP/1.', 'latin1');
+
+/** `HTTP/1.[01] 100[ \r]` at the start of `data` (at least PREFIX bytes), compared byte by byte: no string per response. */
+function isContinueHead(data: Buffer): boolean {
+  return (
+    data.compare(HTTP_1_DOT, 0, 7, 0, 7) === 0 &&
+    (data[7] === 0x30 || data[7] === 0x31) &&
+    data[8] === 0x20 &&
+    data[9] === 0x31 &&
+    data[10] === 0x30 &&
+    data[11] === 0x30 &&
+    (data[12] === 0x20 || data[12] === 0x0d)
+  );
 }
 
 /** An empty read makes undici's loop read again, so the socket signals the next data as usual. */
