@@ -38,5 +38,6 @@ it("the dashboard's hub line shows the spans the proxies dropped while the hub w
   await page.goto(hub.url);
   const dropped = async () =>
     Number(/(\d+) dropped by the proxies/.exec((await page.getByTestId('hub-health').textContent()) ?? '')?.[1] ?? -1);
-  await expect.poll(dropped, { timeout: 20_000 }).toBeGreaterThanOrEqual(32);
+  // 10 requests end 20 spans against a bound of 8 (proxy-isolation.test.ts): at least 12 dropped.
+  await expect.poll(dropped, { timeout: 20_000 }).toBeGreaterThanOrEqual(12);
 });

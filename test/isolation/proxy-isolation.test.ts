@@ -60,13 +60,14 @@ describe('the span channel to the hub is bounded', () => {
   it('while the hub takes nothing, the proxy keeps answering and drops spans beyond the bound, counted in /api/stats', async () => {
     const proxy = await group.add({ target: 'app', upstream: upstream.url });
     hub.addTarget({ name: 'app', upstream: upstream.url, proxy: proxy.url });
-    // Each request makes four span events (proxy and server spans, started and ended): 40 against a bound of 8.
+    // Each request ends two spans (proxy and server): 20 ends against a bound of 8, so at least 12 are dropped (a start
+    // is only sent for a span still in flight after announceMs, and those that are take room from the ends).
     client = startStalledClient(`${proxy.url}/flood`, 10);
     const statuses = client.stallUntilAnswered(STALL_LIMIT_MS);
     expect(statuses).toEqual(Array(10).fill(200));
     await expect
       .poll(async () => (await getJson<StatsSnapshot>(`${hub.url}/api/stats`)).hub.proxyDropped, { timeout: 15_000 })
-      .toBeGreaterThanOrEqual(32);
+      .toBeGreaterThanOrEqual(12);
     const stats = await getJson<StatsSnapshot>(`${hub.url}/api/stats`);
     expect(stats.hub.spansReceived).toBeLessThanOrEqual(8);
   });

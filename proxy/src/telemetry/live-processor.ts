@@ -4,20 +4,37 @@ import type { SpanSink } from '@hopscope/shared';
 import { toSpanRecord } from './span-record';
 
 /**
+ * Where the live processor hands SDK spans: in the worker the bounded
+ * SpanChannel, which turns them into SpanRecords only when (and if) it posts
+ * them; in process a record sink (recordsTo).
+ */
+export interface LiveSpans {
+  spanStarted(span: ReadableSpan): void;
+  spanEnded(span: ReadableSpan): void;
+}
+
+/**
  * The hub's live view of every proxy span: `onStart` hands the span in flight
- * to the sink (in the worker, the bounded SpanChannel), `onEnd` the finished
- * one. Synchronous and cheap (one object copy per event); a sink that throws
- * loses that span, never the request.
+ * on, `onEnd` the finished one. Synchronous and cheap; a receiver that
+ * throws loses that span, never the request.
  */
 export class LiveSpanProcessor implements SpanProcessor {
-  constructor(private readonly sink: SpanSink) {}
+  constructor(private readonly live: LiveSpans) {}
 
   onStart(span: Span, _parentContext: Context): void {
-    this.hand('spanStarted', span);
+    try {
+      this.live.spanStarted(span);
+    } catch {
+      // A sink must not throw (SpanSink contract); if one does, the request still goes on.
+    }
   }
 
   onEnd(span: ReadableSpan): void {
-    this.hand('spanEnded', span);
+    try {
+      this.live.spanEnded(span);
+    } catch {
+      // As above.
+    }
   }
 
   forceFlush(): Promise<void> {
@@ -27,12 +44,12 @@ export class LiveSpanProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
 
-  private hand(method: 'spanStarted' | 'spanEnded', span: ReadableSpan): void {
-    try {
-      this.sink[method](toSpanRecord(span));
-    } catch {
-      // A sink must not throw (SpanSink contract); if one does, the request still goes on.
-    }
-  }
+/** SDK spans to a record sink on this thread (the hub's, for a proxy started in process): each start and end as a SpanRecord. */
+export function recordsTo(sink: SpanSink): LiveSpans {
+  return {
+    spanStarted: (span) => sink.spanStarted(toSpanRecord(span)),
+    spanEnded: (span) => sink.spanEnded(toSpanRecord(span)),
+  };
 }

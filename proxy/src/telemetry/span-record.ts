@@ -19,17 +19,24 @@ const STATUSES: Record<SpanStatusCode, SpanRecord['status']['code']> = {
  * An SDK span as the SpanRecord the hub takes (the same shape OTLP ingest
  * produces). The resource stays empty: the hub knows proxy spans by their
  * `hopscope.hop`, and its exporter gives them the proxy's resource (docs/otel.md).
+ *
+ * `cloned`: the record is structured-cloned at once (posted to the hub's
+ * thread), so it may share the span's attribute object; otherwise a span in
+ * flight has its attributes copied, since the live view must not see later
+ * changes to a span it was handed as in flight. An ended span's attributes
+ * no longer change (the SDK ignores setAttribute after end), so they are
+ * never copied.
  */
-export function toSpanRecord(span: ReadableSpan): SpanRecord {
+export function toSpanRecord(span: ReadableSpan, cloned = false): SpanRecord {
   const context = span.spanContext();
+  const attributes = span.attributes as Record<string, AttrValue>;
   const record: SpanRecord = {
     traceId: context.traceId,
     spanId: context.spanId,
     name: span.name,
     kind: KINDS[span.kind],
     startMs: hrToMs(span.startTime),
-    // A copy: the live view must not see later changes to a span it was handed as in flight.
-    attributes: { ...(span.attributes as Record<string, AttrValue>) },
+    attributes: cloned || span.ended ? attributes : { ...attributes },
     resource: {},
     status: span.status.message ? { code: STATUSES[span.status.code], message: span.status.message } : { code: STATUSES[span.status.code] },
     events: [],

@@ -2,7 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { SpanSink } from '@hopscope/shared';
-import { LiveSpanProcessor } from './live-processor';
+import { LiveSpanProcessor, recordsTo, type LiveSpans } from './live-processor';
 import { proxySampler } from './sampler';
 
 /** The instrumentation scope of every proxy span (the hub's exporter recognises the proxy's spans by it). */
@@ -18,10 +18,15 @@ export const DEFAULT_PROXY_SERVICE = 'hopscope-proxy';
  * NodeSDK's tracer instead (worker-sdk.ts).
  */
 export function privateTracer(sink: SpanSink): Tracer {
+  return privateTracerTo(recordsTo(sink));
+}
+
+/** The same, handing the SDK's spans themselves on (the worker's SpanChannel when OTEL_SDK_DISABLED leaves NodeSDK out). */
+export function privateTracerTo(live: LiveSpans): Tracer {
   const sampler = proxySampler();
   const provider = new BasicTracerProvider({
     resource: defaultProxyResource(),
-    spanProcessors: [new LiveSpanProcessor(sink)],
+    spanProcessors: [new LiveSpanProcessor(live)],
     ...(sampler ? { sampler } : {}),
   });
   return provider.getTracer(PROXY_SCOPE, PROXY_SCOPE_VERSION);

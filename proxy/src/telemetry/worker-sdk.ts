@@ -1,8 +1,7 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import type { SpanSink } from '@hopscope/shared';
-import { LiveSpanProcessor } from './live-processor';
+import { LiveSpanProcessor, type LiveSpans } from './live-processor';
 import { proxySampler } from './sampler';
-import { DEFAULT_PROXY_SERVICE, PROXY_SCOPE, PROXY_SCOPE_VERSION, privateTracer } from './tracer';
+import { DEFAULT_PROXY_SERVICE, PROXY_SCOPE, PROXY_SCOPE_VERSION, privateTracerTo } from './tracer';
 
 export interface WorkerTracing {
   tracer: Tracer;
@@ -21,15 +20,15 @@ export interface WorkerTracing {
  * metric and log exporters to localhost:4318, hopscope's own receiver).
  * Export to a backend happens on the hub's thread (docs/otel.md).
  */
-export async function startWorkerTracing(sink: SpanSink, env: NodeJS.ProcessEnv = process.env): Promise<WorkerTracing> {
+export async function startWorkerTracing(live: LiveSpans, env: NodeJS.ProcessEnv = process.env): Promise<WorkerTracing> {
   // OTEL_SDK_DISABLED turns NodeSDK into a no-op; hopscope's live view still needs its spans.
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { tracer: privateTracer(sink), shutdown: async () => {} };
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { tracer: privateTracerTo(live), shutdown: async () => {} };
   // Loaded only when used: NodeSDK brings every exporter it could configure (OTEL_SDK_DISABLED skips that cost).
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const sampler = proxySampler(env);
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME?.trim() ? undefined : DEFAULT_PROXY_SERVICE,
-    spanProcessors: [new LiveSpanProcessor(sink)],
+    spanProcessors: [new LiveSpanProcessor(live)],
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [],

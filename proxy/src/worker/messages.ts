@@ -4,7 +4,7 @@ import type { ProxyConfig } from '../create-proxy';
 /** What the proxy worker is asked to start: a proxy's configuration without its sink (the worker plugs in the channel). */
 export type WorkerProxyConfig = Omit<ProxyConfig, 'sink' | 'tracer'>;
 
-/** One span event as it crosses threads: started (in flight) or ended. */
+/** One span event as it crosses threads: started (still in flight after announceMs) or ended. */
 export type SpanEntry = [kind: 'start' | 'end', span: SpanRecord];
 
 /** Worker → main: a batch of span events, and how many the worker has dropped so far (a running total). */
@@ -55,9 +55,14 @@ export interface ChannelLimits {
   maxBatch: number;
   /** …or this many milliseconds after its first event, whichever comes first (in-flight requests show up at once). */
   flushMs: number;
+  /**
+   * A span's start is posted once it has been in flight this long (up to twice this); a span that ends
+   * sooner is posted only at its end. Well under the dashboard's 400 ms playback delay.
+   */
+  announceMs: number;
 }
 
-export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { maxUnacked: 16_384, maxBatch: 512, flushMs: 2 };
+export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { maxUnacked: 16_384, maxBatch: 512, flushMs: 2, announceMs: 25 };
 
 export function crossError(error: unknown): CrossedError {
   const e = error as {

@@ -1,94 +1,112 @@
-import { describe, expect, it, vi } from 'vitest';
-import type { SpanRecord } from '@hopscope/shared';
-import type { SpanBatchMessage } from './messages';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Span } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { LiveSpanProcessor } from '../telemetry/live-processor';
+import type { ChannelLimits, SpanBatchMessage } from './messages';
 import { SpanChannel } from './span-channel';
 
-const span = (id: number, ended = false): SpanRecord => ({
-  traceId: 'a'.repeat(32),
-  spanId: id.toString(16).padStart(16, '0'),
-  name: 'GET',
-  kind: 'server',
-  startMs: 1,
-  ...(ended ? { endMs: 2 } : {}),
-  attributes: {},
-  resource: {},
-  status: { code: 'unset' },
-  events: [],
-});
-
-function channel(limits: { maxUnacked: number; maxBatch: number; flushMs?: number }) {
+/** A channel fed by a real SDK tracer, as in the worker; `posted` is what would cross to the hub. */
+function channel(limits: Partial<ChannelLimits> & { maxUnacked: number; maxBatch: number }) {
   const posted: SpanBatchMessage[] = [];
-  const sink = new SpanChannel((message) => posted.push(message), { flushMs: 1_000, ...limits });
-  return { sink, posted, events: () => posted.flatMap((m) => m.entries) };
+  const sink = new SpanChannel((message) => posted.push(message), { flushMs: 1_000, announceMs: 25, ...limits });
+  const tracer = new BasicTracerProvider({ spanProcessors: [new LiveSpanProcessor(sink)] }).getTracer('test');
+  const events = () => posted.flatMap((m) => m.entries).map(([kind, s]) => `${kind}:${s.name}`);
+  return { sink, posted, events, start: (name: string): Span => tracer.startSpan(name) };
 }
 
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('SpanChannel', () => {
-  it('sends a full batch at once, in order, starts and ends told apart', () => {
-    const { sink, posted } = channel({ maxUnacked: 100, maxBatch: 3 });
-    sink.spanStarted(span(1));
-    sink.spanEnded(span(1, true));
+  it('a span that ends within announceMs crosses once, whole, at its end', () => {
+    const { events, start, posted } = channel({ maxUnacked: 100, maxBatch: 512, flushMs: 2 });
+    const quick = start('quick');
+    quick.setAttribute('http.response.status_code', 200);
+    vi.advanceTimersByTime(20);
+    quick.end();
+    vi.advanceTimersByTime(100);
+    expect(events()).toEqual(['end:quick']);
+    const [, record] = posted[0]!.entries[0]!;
+    expect(record).toMatchObject({ attributes: { 'http.response.status_code': 200 } });
+    expect(record.endMs).toBeGreaterThanOrEqual(record.startMs);
+  });
+
+  it('a span still in flight after announceMs is announced (within twice that), then ended', () => {
+    const { events, start } = channel({ maxUnacked: 100, maxBatch: 512, flushMs: 2 });
+    const slow = start('slow');
+    vi.advanceTimersByTime(50);
+    expect(events()).toEqual(['start:slow']);
+    slow.end();
+    vi.advanceTimersByTime(2);
+    expect(events()).toEqual(['start:slow', 'end:slow']);
+  });
+
+  it('sends a full batch at once, in order', () => {
+    const { events, start, posted } = channel({ maxUnacked: 100, maxBatch: 3 });
+    for (const name of ['a', 'b']) start(name).end();
     expect(posted).toHaveLength(0);
-    sink.spanStarted(span(2));
+    start('c').end();
     expect(posted).toHaveLength(1);
-    expect(posted[0]!.entries.map(([kind, s]) => `${kind}:${s.spanId.slice(-1)}`)).toEqual(['start:1', 'end:1', 'start:2']);
+    expect(events()).toEqual(['end:a', 'end:b', 'end:c']);
     expect(posted[0]!.dropped).toBe(0);
   });
 
-  it('sends a partial batch after flushMs, so a request in flight shows up without waiting for more traffic', () => {
-    vi.useFakeTimers();
-    try {
-      const { sink, posted } = channel({ maxUnacked: 100, maxBatch: 512, flushMs: 2 });
-      sink.spanStarted(span(1));
-      vi.advanceTimersByTime(1);
-      expect(posted).toHaveLength(0);
-      vi.advanceTimersByTime(1);
-      expect(posted).toHaveLength(1);
-      expect(posted[0]!.entries).toHaveLength(1);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('sends a partial batch after flushMs, so a finished request shows up without waiting for more traffic', () => {
+    const { start, posted } = channel({ maxUnacked: 100, maxBatch: 512, flushMs: 2 });
+    start('a').end();
+    vi.advanceTimersByTime(1);
+    expect(posted).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(posted).toHaveLength(1);
   });
 
   it('never holds more than maxUnacked events: beyond it, ends are dropped and counted', () => {
-    const { sink, events } = channel({ maxUnacked: 4, maxBatch: 2 });
-    for (let i = 0; i < 10; i++) sink.spanEnded(span(i, true));
+    const { sink, start, events } = channel({ maxUnacked: 4, maxBatch: 2 });
+    const spans = Array.from({ length: 10 }, (_, i) => start(`s${i}`));
+    vi.advanceTimersByTime(50); // two starts announced (half the budget), eight dropped
+    for (const span of spans) span.end();
     expect(sink.held).toBe(4);
-    expect(sink.dropped).toBe(6);
-    expect(events()).toHaveLength(4);
+    expect(sink.dropped).toBe(8 + 8);
+    expect(events()).toEqual(['start:s0', 'start:s1', 'end:s0', 'end:s1']);
   });
 
-  it('starts give way first: they may use only half of the budget, leaving room for the ends', () => {
-    const { sink } = channel({ maxUnacked: 4, maxBatch: 100 });
-    for (let i = 0; i < 4; i++) sink.spanStarted(span(i));
+  it('starts give way first: they may use only half of the budget; an end replaces its waiting start', () => {
+    const { sink, start } = channel({ maxUnacked: 4, maxBatch: 100 });
+    const spans = Array.from({ length: 4 }, (_, i) => start(`s${i}`));
     expect(sink.held).toBe(2);
     expect(sink.dropped).toBe(2);
-    sink.spanEnded(span(0, true));
-    sink.spanEnded(span(1, true));
+    for (const span of spans) span.end();
     expect(sink.held).toBe(4);
     expect(sink.dropped).toBe(2);
   });
 
   it('acknowledgements free the budget again', () => {
-    const { sink, posted } = channel({ maxUnacked: 2, maxBatch: 2 });
-    sink.spanEnded(span(1, true));
-    sink.spanEnded(span(2, true));
-    sink.spanEnded(span(3, true));
-    expect(sink.dropped).toBe(1);
-    sink.acknowledge(posted[0]!.entries.length);
-    sink.spanEnded(span(4, true));
-    expect(sink.dropped).toBe(1);
+    const { sink, start, posted } = channel({ maxUnacked: 2, maxBatch: 1 });
+    // a: whole at its end; b: its start beyond half the budget (dropped), its end taken; c: nothing fits.
+    for (const name of ['a', 'b', 'c']) start(name).end();
+    expect(sink.dropped).toBe(3);
+    expect(sink.held).toBe(2);
+    sink.acknowledge(posted.reduce((sum, m) => sum + m.entries.length, 0));
+    start('d').end();
+    expect(sink.dropped).toBe(3);
     expect(sink.held).toBe(1);
   });
 
   it('reports drops even when no span follows them', () => {
-    const { sink, posted } = channel({ maxUnacked: 1, maxBatch: 1 });
-    sink.spanEnded(span(1, true));
-    sink.spanEnded(span(2, true));
-    expect(posted.at(-1)!.dropped).toBe(0);
-    sink.flush();
-    expect(posted.at(-1)).toMatchObject({ entries: [], dropped: 1 });
-    sink.flush();
+    const { sink, start, posted } = channel({ maxUnacked: 2, maxBatch: 1 });
+    start('a').end();
+    start('b').end();
+    expect(posted.at(-1)!.dropped).toBe(1);
+    start('c').end();
     expect(posted).toHaveLength(2);
+    sink.flush();
+    expect(posted.at(-1)).toMatchObject({ entries: [], dropped: 3 });
+    sink.flush();
+    expect(posted).toHaveLength(3);
   });
 
   it('a post that throws loses telemetry, counted, and never throws into the request path', () => {
@@ -96,9 +114,10 @@ describe('SpanChannel', () => {
       () => {
         throw new Error('could not be cloned');
       },
-      { maxUnacked: 10, maxBatch: 1, flushMs: 1_000 },
+      { maxUnacked: 10, maxBatch: 1, flushMs: 1_000, announceMs: 25 },
     );
-    expect(() => sink.spanEnded(span(1, true))).not.toThrow();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new LiveSpanProcessor(sink)] }).getTracer('test');
+    expect(() => tracer.startSpan('a').end()).not.toThrow();
     expect(sink.dropped).toBe(1);
     expect(sink.held).toBe(0);
   });

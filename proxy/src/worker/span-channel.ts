@@ -1,37 +1,60 @@
-import type { SpanRecord, SpanSink } from '@hopscope/shared';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { LiveSpans } from '../telemetry/live-processor';
+import { toSpanRecord } from '../telemetry/span-record';
 import type { ChannelLimits, SpanBatchMessage, SpanEntry } from './messages';
 
 /**
- * The proxy worker's side of the bounded span channel to the hub: a SpanSink
- * that batches span events and posts them, never holding more than
- * `maxUnacked` events the main thread has not acknowledged. When the hub's
- * thread is busy its acknowledgements come late, the budget runs out, and new
- * events are dropped and counted instead of queueing without bound: the proxy
- * keeps forwarding at full speed whatever the hub does.
+ * The proxy worker's side of the bounded span channel to the hub: it takes
+ * the SDK's spans, batches them as SpanRecords and posts them, never holding
+ * more than `maxUnacked` events the main thread has not acknowledged. When the
+ * hub's thread is busy its acknowledgements come late, the budget runs out,
+ * and new events are dropped and counted instead of queueing without bound:
+ * the proxy keeps forwarding at full speed whatever the hub does.
+ *
+ * A start is announced only once its span has been in flight for
+ * `announceMs` (at most twice that): a span that ends sooner is sent once,
+ * whole, at its end. The dashboard's playback runs 400 ms behind real time,
+ * so a request in flight still shows on time, and most requests cost half
+ * the records to build, clone and ingest.
  *
  * Starts give way first (they may only use half the budget): losing a start
  * costs a request's in-flight moment on the dashboard, losing an end costs the
  * request itself.
  */
-export class SpanChannel implements SpanSink {
+export class SpanChannel implements LiveSpans {
   private batch: SpanEntry[] = [];
+  /** Starts not posted yet, by span id: those begun since the last tick, and those of the tick before, posted at the next. */
+  private recent = new Map<string, ReadableSpan>();
+  private due = new Map<string, ReadableSpan>();
   /** Events posted and not yet acknowledged. */
   private unacked = 0;
   private droppedTotal = 0;
   private droppedPosted = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly post: (message: SpanBatchMessage) => void,
     private readonly limits: ChannelLimits,
   ) {}
 
-  spanStarted(span: SpanRecord): void {
-    this.push('start', span, Math.floor(this.limits.maxUnacked / 2));
+  spanStarted(span: ReadableSpan): void {
+    if (this.held >= Math.floor(this.limits.maxUnacked / 2)) return this.drop();
+    this.recent.set(span.spanContext().spanId, span);
+    if (!this.ticker) {
+      this.ticker = setInterval(() => this.announce(), this.limits.announceMs);
+      this.ticker.unref?.();
+    }
   }
 
-  spanEnded(span: SpanRecord): void {
-    this.push('end', span, this.limits.maxUnacked);
+  spanEnded(span: ReadableSpan): void {
+    const id = span.spanContext().spanId;
+    // A start not posted yet is superseded: the end tells the hub the whole span, and takes the start's place in the budget.
+    const superseded = this.recent.delete(id) || this.due.delete(id);
+    if (!superseded && this.held >= this.limits.maxUnacked) return this.drop();
+    this.batch.push(['end', toSpanRecord(span, true)]);
+    if (this.batch.length >= this.limits.maxBatch) this.flush();
+    else this.schedule();
   }
 
   /** The main thread handed `count` events to the hub. */
@@ -43,9 +66,9 @@ export class SpanChannel implements SpanSink {
     return this.droppedTotal;
   }
 
-  /** Events held: posted and unacknowledged, plus the batch being filled. */
+  /** Events held: posted and unacknowledged, the batch being filled, and the starts waiting to be announced. */
   get held(): number {
-    return this.unacked + this.batch.length;
+    return this.unacked + this.batch.length + this.recent.size + this.due.size;
   }
 
   /** Posts what is batched now (also when only the drop count changed, so the hub learns of drops even if no span follows). */
@@ -66,15 +89,24 @@ export class SpanChannel implements SpanSink {
     }
   }
 
-  private push(kind: SpanEntry[0], span: SpanRecord, limit: number): void {
-    if (this.held >= limit) {
-      this.droppedTotal++;
-      this.schedule();
-      return;
+  /** Every tick: the starts of the tick before, still in flight, are posted; those of this tick wait for the next. */
+  private announce(): void {
+    const posting = this.due;
+    for (const span of posting.values()) this.batch.push(['start', toSpanRecord(span, true)]);
+    const any = posting.size > 0;
+    posting.clear();
+    this.due = this.recent;
+    this.recent = posting;
+    if (any) this.flush();
+    if (this.due.size === 0 && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
     }
-    this.batch.push([kind, span]);
-    if (this.batch.length >= this.limits.maxBatch) this.flush();
-    else this.schedule();
+  }
+
+  private drop(): void {
+    this.droppedTotal++;
+    this.schedule();
   }
 
   private schedule(): void {
