@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { createHub } from '@hopscope/server';
+import { formerServerModule } from './former-server';
+import { profiled } from './profile-phase';
 import { sdkBatch, SPANS_PER_BATCH } from './sdk-batches';
 
 /**
@@ -14,10 +16,16 @@ import { sdkBatch, SPANS_PER_BATCH } from './sdk-batches';
  * has new trace ids, so the store fills and evicts as it would in use.
  * Prints one JSON line per format, with the process's CPU time (hub and
  * client: the client only writes prepared bodies).
+ *
+ * `npx tsx bench/ingest.ts FORMAT BATCHES REV [ROUNDS]`: the same against the
+ * hub of git revision REV (its server/src taken from git), in turns, ROUNDS
+ * (default 3) times each, so that other load on the machine falls on both alike.
+ * With HOPSCOPE_BENCH_PROFILE=FILE, the measured phase of the (last) run is
+ * profiled into FILE (read it with bench/profile-top.ts).
  */
 const IN_FLIGHT = 4;
 const WARMUP_BATCHES = 8;
-const [formatArg = 'both', batchesArg = '60'] = process.argv.slice(2);
+const [formatArg = 'both', batchesArg = '60', rev, roundsArg = '3'] = process.argv.slice(2);
 const batches = Math.min(Math.max(Number(batchesArg), 1), 200);
 const formats = formatArg === 'both' ? (['protobuf', 'json'] as const) : ([formatArg] as Array<'json' | 'protobuf'>);
 
@@ -32,12 +40,14 @@ function post(url: URL, body: Uint8Array, contentType: string): Promise<void> {
   });
 }
 
-async function run(format: 'json' | 'protobuf'): Promise<void> {
+type HubFactory = typeof createHub;
+
+async function run(format: 'json' | 'protobuf', startHub: HubFactory, label: string): Promise<void> {
   const serializer = format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
   const contentType = format === 'json' ? 'application/json' : 'application/x-protobuf';
   const bodies: Uint8Array[] = [];
   for (let i = 0; i < WARMUP_BATCHES + batches; i++) bodies.push(serializer.serializeRequest(sdkBatch(i))!);
-  const hub = await createHub({ port: 0, otlpPort: 0, otlpGrpcPort: null });
+  const hub = await startHub({ port: 0, otlpPort: 0, otlpGrpcPort: null });
   const url = new URL(hub.otlpUrl);
   const send = async (list: Uint8Array[]) => {
     let next = 0;
@@ -51,7 +61,7 @@ async function run(format: 'json' | 'protobuf'): Promise<void> {
   const before = hub.store.spansReceived;
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
-  await send(bodies.slice(WARMUP_BATCHES));
+  await profiled(process.env.HOPSCOPE_BENCH_PROFILE, () => send(bodies.slice(WARMUP_BATCHES)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -60,6 +70,7 @@ async function run(format: 'json' | 'protobuf'): Promise<void> {
   const bytes = bodies.slice(WARMUP_BATCHES).reduce((sum, b) => sum + b.byteLength, 0);
   console.log(
     JSON.stringify({
+      hub: label,
       format,
       batches,
       spans,
@@ -75,4 +86,17 @@ async function run(format: 'json' | 'protobuf'): Promise<void> {
   await hub.close();
 }
 
-for (const format of formats) await run(format);
+if (rev === undefined) for (const format of formats) await run(format, createHub, 'now');
+else {
+  const former = (await formerServerModule<{ createHub: HubFactory }>(rev, 'index.ts')).createHub;
+  for (let round = 0; round < Math.min(Math.max(Number(roundsArg), 1), 10); round++)
+    for (const format of formats) {
+      // Alternating which goes first: the second also collects the first one's garbage.
+      const pair: Array<[HubFactory, string]> = [
+        [createHub, 'now'],
+        [former, rev],
+      ];
+      if (round % 2 === 1) pair.reverse();
+      for (const [startHub, label] of pair) await run(format, startHub, label);
+    }
+}

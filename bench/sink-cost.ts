@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SpanRecord, SpanSink } from '@hopscope/shared';
 import { createPipeline } from '../server/src/pipeline/pipeline';
+import { formerServerModule } from './former-server';
 
 /**
  * `npx tsx bench/sink-cost.ts [REV]`: the hub's CPU time per proxy span event
@@ -111,19 +109,18 @@ function cpuMicrosPerEvent(feed: Feed): number {
   return (used.user + used.system) / events.length;
 }
 
-/** The pipeline of server/src as git has it at REV, in a directory from which @hopscope/shared still resolves. */
-async function formerPipeline(): Promise<typeof createPipeline> {
-  const dir = fileURLToPath(new URL(`../node_modules/.cache/hopscope-bench-sink-${REV}/`, import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', `git archive ${REV} server/src | tar -x -C "${dir}"`]);
-  const former = await import(pathToFileURL(`${dir}server/src/pipeline/pipeline.ts`).href);
-  return former.createPipeline;
-}
-
 let changes = 0;
 const onChange = () => void changes++;
 const now = feedOf(createPipeline({}, onChange).sink);
-const former = REV === 'none' ? now : feedOf((await formerPipeline())({}, onChange).sink);
+const former =
+  REV === 'none'
+    ? now
+    : feedOf(
+        (await formerServerModule<typeof import('../server/src/pipeline/pipeline')>(REV, 'pipeline/pipeline.ts')).createPipeline(
+          {},
+          onChange,
+        ).sink,
+      );
 for (let i = 0; i < 2; i++) (cpuMicrosPerEvent(now), cpuMicrosPerEvent(former)); // warm-up: JIT both, fill both windows
 const results = { now: [] as number[], former: [] as number[] };
 // ABBA: whichever runs second in a pair also collects the first one's garbage, so the order alternates.

@@ -252,6 +252,31 @@ describe('the two decoders agree on what the real OpenTelemetry serializers prod
     );
   });
 
+  it('keys, short values and trace ids the protobuf decoder shares between spans are the ones JSON gives, through collisions in its tables', () => {
+    // 3,000 distinct keys and values over 1,024 slots (so slots are replaced), at and around the lengths
+    // shared (64-byte keys, 32-byte values), with non-ASCII text, each seen several times in a random order.
+    const pick = (n: number, i: number) => (i * 7919 + 13) % n;
+    const key = (i: number) => [`k${i}`, `é${i}`, `${'k'.repeat(60)}${i % 10_000}`.slice(0, 63 + (i % 3)), `app.${i}.id`][i % 4]!;
+    const value = (i: number) => [`v${i}`, `${'v'.repeat(31)}${i}`.slice(0, 31 + (i % 3)), `ü${i}`, 'GET'][i % 4]!;
+    const list = Array.from({ length: 600 }, (_, s) =>
+      Object.fromEntries(Array.from({ length: 5 }, (_, a) => [key(pick(3_000, s * 5 + a)), value(pick(3_000, s * 3 + a))])),
+    );
+    const spans = sdkSpans(list);
+    const fromProto = decodeExportRequestProtobuf(ProtobufTraceSerializer.serializeRequest(spans)!);
+    const fromJson = decodeExportRequestJson(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
+    expect(fromProto).toEqual(fromJson);
+    expect(fromProto.map((s) => s.attributes)).toEqual(list);
+  });
+
+  it('a value whose length runs past its attribute, though not past the body, is refused', () => {
+    // KeyValue{key: "k", value: AnyValue{stringValue: length 40, 3 bytes}} followed by other bytes of the span.
+    const keyValue = new Uint8Array([...wrap(1, utf8('k')), (2 << 3) | 2, 5, (1 << 3) | 2, 40, 0x61, 0x62, 0x63]);
+    const span = new Uint8Array([...wrap(9, keyValue), ...wrap(5, utf8('x'.repeat(60))), ...wrap(1, new Uint8Array(16).fill(1))]);
+    expect(() => decodeExportRequestProtobuf(wrap(1, wrap(2, wrap(2, span))))).toThrow(
+      expect.objectContaining({ code: 'HOPSCOPE_HUB_BAD_OTLP' }),
+    );
+  });
+
   it('both keep the instrumentation scope (name and version) the hop mapping reads, one object per scope', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -1,141 +1,14 @@
 import type { Attributes, AttrValue, SpanEvent, SpanRecord } from '@hopscope/shared';
-import { HubError } from '../errors';
 import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './enums';
+import { bad, Reader } from './protobuf-reader';
 
-/**
+/*
  * A hand-written decoder for the OTLP ExportTraceServiceRequest protobuf
  * (opentelemetry-proto trace/v1). It reads only the fields hopscope uses and
  * skips the rest by wire type, as protobuf readers must. Malformed input
  * throws HubError(HOPSCOPE_HUB_BAD_OTLP).
  */
-export class Reader {
-  pos: number;
-  /** A Buffer over the same bytes (same indices), so text and ids decode straight from it, without a Buffer made per field. */
-  private readonly view: Buffer;
-
-  constructor(
-    readonly buf: Uint8Array,
-    start = 0,
-    readonly end = buf.length,
-    view?: Buffer,
-  ) {
-    this.pos = start;
-    this.view = view ?? (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
-  }
-
-  done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  varint(): number {
-    let result = 0;
-    let shift = 0;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw bad('truncated varint');
-      const byte = this.buf[this.pos++]!;
-      if (shift < 53) result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-    }
-    throw bad('varint too long');
-  }
-
-  /** An int64 varint: two's complement, so a negative number is 10 bytes long. */
-  int64(): number {
-    // Non-negative values below 2⁵³ (nearly all: status codes, ports, sizes) fit in a double as they are read.
-    const start = this.pos;
-    let fast = 0;
-    for (let i = 0; i < 7 && this.pos < this.end; i++) {
-      const byte = this.buf[this.pos++]!;
-      fast += (byte & 0x7f) * 2 ** (7 * i);
-      if ((byte & 0x80) === 0) return fast;
-    }
-    this.pos = start;
-    let result = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw bad('truncated varint');
-      const byte = this.buf[this.pos++]!;
-      result |= BigInt(byte & 0x7f) << BigInt(7 * i);
-      if ((byte & 0x80) === 0) return Number(BigInt.asIntN(64, result));
-    }
-    throw bad('varint too long');
-  }
-
-  /** fixed64 nanoseconds to epoch ms, keeping microseconds exactly as the JSON decoder does (a double cannot hold the nanoseconds). */
-  nanosMs(): number {
-    const lo = this.fixed32();
-    const hi = this.fixed32();
-    // hi·2³² = hi·4294967·1000 + hi·296, so whole microseconds = hi·4294967 + ⌊(hi·296 + lo) / 1000⌋: exact
-    // in doubles while it stays below 2⁵³ (until the year 2255); past that, BigInt.
-    const micros = hi * 4294967 + Math.floor((hi * 296 + lo) / 1000);
-    if (micros <= Number.MAX_SAFE_INTEGER) return micros / 1000;
-    return Number(((BigInt(hi) << 32n) | BigInt(lo)) / 1000n) / 1000;
-  }
-
-  fixed32(): number {
-    if (this.pos + 4 > this.end) throw bad('truncated fixed32');
-    const b = this.buf;
-    const p = this.pos;
-    this.pos += 4;
-    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000;
-  }
-
-  /** A length-delimited field as a sub-reader. */
-  sub(): Reader {
-    const start = this.delimited();
-    return new Reader(this.buf, start, this.pos, this.view);
-  }
-
-  bytes(): Uint8Array {
-    const start = this.delimited();
-    return this.buf.subarray(start, this.pos);
-  }
-
-  string(): string {
-    const start = this.delimited();
-    return this.view.toString('utf8', start, this.pos);
-  }
-
-  /** A bytes field (trace and span ids) as lowercase hex. */
-  hex(): string {
-    const start = this.delimited();
-    return this.view.toString('hex', start, this.pos);
-  }
-
-  /** Steps over a length-delimited field's length and contents; returns where the contents start. */
-  private delimited(): number {
-    const length = this.varint();
-    if (this.pos + length > this.end) throw bad('truncated field');
-    const start = this.pos;
-    this.pos += length;
-    return start;
-  }
-
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.advance(8);
-    else if (wireType === 2) this.delimited();
-    else if (wireType === 5) this.advance(4);
-    else throw bad(`unsupported wire type ${wireType}`);
-  }
-
-  private advance(n: number): void {
-    if (this.pos + n > this.end) throw bad('truncated field');
-    this.pos += n;
-  }
-
-  /** Calls `onField(fieldNumber, wireType)` for each field; the callback must consume or skip it. */
-  fields(onField: (field: number, wireType: number) => void): void {
-    while (!this.done()) {
-      const key = this.varint();
-      onField(Math.floor(key / 8), key & 7);
-    }
-  }
-}
-
-function bad(detail: string): HubError {
-  return new HubError('HOPSCOPE_HUB_BAD_OTLP', `protobuf: ${detail}`);
-}
+export { Reader };
 
 export function decodeExportRequestProtobuf(body: Uint8Array): SpanRecord[] {
   const spans: SpanRecord[] = [];
@@ -169,10 +42,14 @@ function readResourceSpans(reader: Reader, out: SpanRecord[]): void {
     // ScopeSpans: 1 = InstrumentationScope, 2 = spans. The scope may follow the spans on the wire.
     const spans: SpanRecord[] = [];
     let scope: SpanRecord['scope'];
+    const lastTrace: LastTrace = { id: '', start: -1 };
     scopeSpans.fields((field, wire) => {
       if (field === 1 && wire === 2) scope = readScope(scopeSpans.sub());
-      else if (field === 2 && wire === 2) spans.push(readSpan(scopeSpans.sub(), resource));
-      else scopeSpans.skip(wire);
+      else if (field === 2 && wire === 2) {
+        const outer = scopeSpans.enter();
+        spans.push(readSpan(scopeSpans, resource, lastTrace));
+        scopeSpans.leave(outer);
+      } else scopeSpans.skip(wire);
     });
     for (const span of spans) {
       if (scope) span.scope = scope;
@@ -203,7 +80,13 @@ export function readResource(reader: Reader): Attributes {
   return attributes;
 }
 
-function readSpan(reader: Reader, resource: Attributes): SpanRecord {
+/** The previous span's trace id and where its bytes are: an export's spans come trace by trace, and share the string. */
+interface LastTrace {
+  id: string;
+  start: number;
+}
+
+function readSpan(reader: Reader, resource: Attributes, lastTrace: LastTrace): SpanRecord {
   const span: SpanRecord = {
     traceId: '',
     spanId: '',
@@ -220,17 +103,23 @@ function readSpan(reader: Reader, resource: Attributes): SpanRecord {
     const tag = reader.varint();
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (field === 1 && wire === 2) span.traceId = reader.hex();
-    else if (field === 2 && wire === 2) span.spanId = reader.hex();
+    if (field === 1 && wire === 2) {
+      const [id, start] = reader.hexLike(lastTrace.id, lastTrace.start);
+      span.traceId = lastTrace.id = id;
+      lastTrace.start = start;
+    } else if (field === 2 && wire === 2) span.spanId = reader.hex();
     else if (field === 4 && wire === 2) {
       const parent = reader.hex();
       if (parent) span.parentSpanId = parent;
-    } else if (field === 5 && wire === 2) span.name = reader.string();
+    } else if (field === 5 && wire === 2) span.name = reader.value();
     else if (field === 6 && wire === 0) span.kind = KIND_BY_NUMBER[reader.varint()] ?? 'internal';
     else if (field === 7 && wire === 1) span.startMs = reader.nanosMs();
     else if (field === 8 && wire === 1) endMs = reader.nanosMs();
-    else if (field === 9 && wire === 2) readKeyValue(reader.sub(), span.attributes);
-    else if (field === 11 && wire === 2) span.events.push(readEvent(reader.sub()));
+    else if (field === 9 && wire === 2) {
+      const outer = reader.enter();
+      readKeyValue(reader, span.attributes);
+      reader.leave(outer);
+    } else if (field === 11 && wire === 2) span.events.push(readEvent(reader.sub()));
     else if (field === 15 && wire === 2) span.status = readStatus(reader.sub());
     else reader.skip(wire);
   }
@@ -261,6 +150,7 @@ function readStatus(reader: Reader): SpanRecord['status'] {
   return status;
 }
 
+/** A KeyValue: the reader (a sub-reader, or one narrowed by enter()) is read to its end. */
 export function readKeyValue(reader: Reader, into: Attributes): void {
   let key = '';
   let value: AttrValue | undefined;
@@ -269,9 +159,12 @@ export function readKeyValue(reader: Reader, into: Attributes): void {
     const tag = reader.varint();
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (field === 1 && wire === 2) key = reader.string();
-    else if (field === 2 && wire === 2) value = readAnyValue(reader.sub(), 0);
-    else reader.skip(wire);
+    if (field === 1 && wire === 2) key = reader.key();
+    else if (field === 2 && wire === 2) {
+      const outer = reader.enter();
+      value = readAnyValue(reader, 0);
+      reader.leave(outer);
+    } else reader.skip(wire);
   }
   // Assigning "__proto__" would swap the object's prototype, not add an attribute.
   if (key && key !== '__proto__' && value !== undefined) into[key] = value;
@@ -287,7 +180,7 @@ export function readAnyValue(reader: Reader, depth: number): AttrValue | undefin
     const tag = reader.varint();
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (field === 1 && wire === 2) value = reader.string();
+    if (field === 1 && wire === 2) value = reader.value();
     else if (field === 2 && wire === 0) value = reader.varint() !== 0;
     else if (field === 3 && wire === 0) value = reader.int64();
     else if (field === 4 && wire === 1) value = readDouble(reader);
