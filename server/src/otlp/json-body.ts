@@ -30,18 +30,27 @@ export function parseJsonBody(text: string): unknown {
  */
 export function textNestedDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
+    // Most of an export's text is inside strings (keys, values, ids): jump to each string's end (indexOf is native).
+    if (c === QUOTE) i = stringEnd(text, i);
     else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > limit) return true;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return false;
+}
+
+/** The index of the quote that closes the string opened at `open`: the first one not escaped by an odd run of backslashes. */
+function stringEnd(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return close;
+    close = text.indexOf('"', close + 1);
+  }
+  return text.length;
 }
 
 const QUOTE = 0x22; // "
