@@ -60,18 +60,26 @@ async function spanPath(label: string, dir: string): Promise<SpanPath> {
   const { port1, port2 } = new MessageChannel();
   let posted = 0;
   let taken = 0;
-  const channel = new channels.SpanChannel((message: { entries: unknown[] }) => {
-    posted += message.entries.length;
+  // What proxy-group.ts does on the main thread: each event into the hub, then the acknowledgement.
+  const wire = await load('worker/wire-span.ts').catch(() => undefined);
+  const deliver: (message: Record<string, unknown[]>) => number = wire
+    ? (message) => wire.deliver(message.spans, hub.sink)
+    : // Before wire spans: [kind, SpanRecord] entries.
+      (message) => {
+        for (const [kind, span] of message.entries as [string, never][]) {
+          if (kind === 'start') hub.sink.spanStarted(span);
+          else hub.sink.spanEnded(span);
+        }
+        return message.entries!.length;
+      };
+  const channel = new channels.SpanChannel((message: Record<string, unknown[]>) => {
+    posted += (message.spans ?? message.entries)!.length;
     port1.postMessage(message);
   }, messages.DEFAULT_CHANNEL_LIMITS);
-  // What proxy-group.ts does on the main thread: each event into the hub, then the acknowledgement.
-  port2.on('message', (message: { entries: [string, never][] }) => {
-    for (const [kind, span] of message.entries) {
-      if (kind === 'start') hub.sink.spanStarted(span);
-      else hub.sink.spanEnded(span);
-    }
-    taken += message.entries.length;
-    channel.acknowledge(message.entries.length);
+  port2.on('message', (message: Record<string, unknown[]>) => {
+    const count = deliver(message);
+    taken += count;
+    channel.acknowledge(count);
   });
   // The working tree's SpanChannel takes the SDK's spans; earlier ones took SpanRecords through privateTracer's sink.
   const tracer = tracing.privateTracerTo ? tracing.privateTracerTo(channel) : tracing.privateTracer(channel);

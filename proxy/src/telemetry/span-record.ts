@@ -2,14 +2,14 @@ import { SpanKind, SpanStatusCode, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { AttrValue, SpanRecord } from '@hopscope/shared';
 
-const KINDS: Record<SpanKind, SpanRecord['kind']> = {
+export const KINDS: Record<SpanKind, SpanRecord['kind']> = {
   [SpanKind.INTERNAL]: 'internal',
   [SpanKind.SERVER]: 'server',
   [SpanKind.CLIENT]: 'client',
   [SpanKind.PRODUCER]: 'producer',
   [SpanKind.CONSUMER]: 'consumer',
 };
-const STATUSES: Record<SpanStatusCode, SpanRecord['status']['code']> = {
+export const STATUSES: Record<SpanStatusCode, SpanRecord['status']['code']> = {
   [SpanStatusCode.UNSET]: 'unset',
   [SpanStatusCode.OK]: 'ok',
   [SpanStatusCode.ERROR]: 'error',
@@ -20,14 +20,12 @@ const STATUSES: Record<SpanStatusCode, SpanRecord['status']['code']> = {
  * produces). The resource stays empty: the hub knows proxy spans by their
  * `hopscope.hop`, and its exporter gives them the proxy's resource (docs/otel.md).
  *
- * `cloned`: the record is structured-cloned at once (posted to the hub's
- * thread), so it may share the span's attribute object; otherwise a span in
- * flight has its attributes copied, since the live view must not see later
- * changes to a span it was handed as in flight. An ended span's attributes
- * no longer change (the SDK ignores setAttribute after end), so they are
- * never copied.
+ * A span in flight has its attributes copied, since the live view must not
+ * see later changes to a span it was handed as in flight; an ended span's
+ * no longer change (the SDK ignores setAttribute after end), so they are not.
+ * (The worker's channel posts WireSpans instead, worker/wire-span.ts.)
  */
-export function toSpanRecord(span: ReadableSpan, cloned = false): SpanRecord {
+export function toSpanRecord(span: ReadableSpan): SpanRecord {
   const context = span.spanContext();
   const attributes = span.attributes as Record<string, AttrValue>;
   const record: SpanRecord = {
@@ -36,7 +34,7 @@ export function toSpanRecord(span: ReadableSpan, cloned = false): SpanRecord {
     name: span.name,
     kind: KINDS[span.kind],
     startMs: hrToMs(span.startTime),
-    attributes: cloned || span.ended ? attributes : { ...attributes },
+    attributes: span.ended ? attributes : { ...attributes },
     resource: {},
     status: span.status.message ? { code: STATUSES[span.status.code], message: span.status.message } : { code: STATUSES[span.status.code] },
     events: [],
@@ -48,6 +46,6 @@ export function toSpanRecord(span: ReadableSpan, cloned = false): SpanRecord {
   return record;
 }
 
-function hrToMs([seconds, nanos]: HrTime): number {
+export function hrToMs([seconds, nanos]: HrTime): number {
   return seconds * 1000 + nanos / 1e6;
 }

@@ -1,16 +1,14 @@
-import type { SpanRecord } from '@hopscope/shared';
 import type { ProxyConfig } from '../create-proxy';
+import type { WireSpan } from './wire-span';
 
 /** What the proxy worker is asked to start: a proxy's configuration without its sink (the worker plugs in the channel). */
 export type WorkerProxyConfig = Omit<ProxyConfig, 'sink' | 'tracer'>;
 
-/** One span event as it crosses threads: started (still in flight after announceMs) or ended. */
-export type SpanEntry = [kind: 'start' | 'end', span: SpanRecord];
-
 /** Worker → main: a batch of span events, and how many the worker has dropped so far (a running total). */
 export interface SpanBatchMessage {
   type: 'spans';
-  entries: SpanEntry[];
+  /** Spans still in flight after announceMs, and ended ones, in the order they were taken. */
+  spans: WireSpan[];
   dropped: number;
 }
 

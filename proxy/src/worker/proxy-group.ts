@@ -10,6 +10,7 @@ import {
   type ToWorker,
   type WorkerProxyConfig,
 } from './messages';
+import { deliver } from './wire-span';
 import { workerEntry } from './worker-entry';
 
 export interface ProxyGroupOptions {
@@ -53,15 +54,8 @@ export function startProxyGroup(options: ProxyGroupOptions): ProxyGroup {
   worker.on('message', (message: FromWorker) => {
     if (message.type === 'spans') {
       dropped = message.dropped;
-      for (const [kind, span] of message.entries) {
-        try {
-          if (kind === 'start') options.sink.spanStarted(span);
-          else options.sink.spanEnded(span);
-        } catch {
-          // A sink must not throw; if one does, the span is lost, not the channel.
-        }
-      }
-      if (message.entries.length > 0) post({ type: 'ack', count: message.entries.length });
+      const count = deliver(message.spans, options.sink);
+      if (count > 0) post({ type: 'ack', count });
       return;
     }
     const call = pending.get(message.id);

@@ -4,13 +4,14 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { LiveSpanProcessor } from '../telemetry/live-processor';
 import type { ChannelLimits, SpanBatchMessage } from './messages';
 import { SpanChannel } from './span-channel';
+import { fromWire } from './wire-span';
 
 /** A channel fed by a real SDK tracer, as in the worker; `posted` is what would cross to the hub. */
 function channel(limits: Partial<ChannelLimits> & { maxUnacked: number; maxBatch: number }) {
   const posted: SpanBatchMessage[] = [];
   const sink = new SpanChannel((message) => posted.push(message), { flushMs: 1_000, announceMs: 25, ...limits });
   const tracer = new BasicTracerProvider({ spanProcessors: [new LiveSpanProcessor(sink)] }).getTracer('test');
-  const events = () => posted.flatMap((m) => m.entries).map(([kind, s]) => `${kind}:${s.name}`);
+  const events = () => posted.flatMap((m) => m.spans).map((wire) => `${wire[0] ? 'start' : 'end'}:${fromWire(wire).name}`);
   return { sink, posted, events, start: (name: string): Span => tracer.startSpan(name) };
 }
 
@@ -30,7 +31,7 @@ describe('SpanChannel', () => {
     quick.end();
     vi.advanceTimersByTime(100);
     expect(events()).toEqual(['end:quick']);
-    const [, record] = posted[0]!.entries[0]!;
+    const record = fromWire(posted[0]!.spans[0]!);
     expect(record).toMatchObject({ attributes: { 'http.response.status_code': 200 } });
     expect(record.endMs).toBeGreaterThanOrEqual(record.startMs);
   });
@@ -90,7 +91,7 @@ describe('SpanChannel', () => {
     for (const name of ['a', 'b', 'c']) start(name).end();
     expect(sink.dropped).toBe(3);
     expect(sink.held).toBe(2);
-    sink.acknowledge(posted.reduce((sum, m) => sum + m.entries.length, 0));
+    sink.acknowledge(posted.reduce((sum, m) => sum + m.spans.length, 0));
     start('d').end();
     expect(sink.dropped).toBe(3);
     expect(sink.held).toBe(1);
@@ -104,7 +105,7 @@ describe('SpanChannel', () => {
     start('c').end();
     expect(posted).toHaveLength(2);
     sink.flush();
-    expect(posted.at(-1)).toMatchObject({ entries: [], dropped: 3 });
+    expect(posted.at(-1)).toMatchObject({ spans: [], dropped: 3 });
     sink.flush();
     expect(posted).toHaveLength(3);
   });

@@ -1,11 +1,11 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { LiveSpans } from '../telemetry/live-processor';
-import { toSpanRecord } from '../telemetry/span-record';
-import type { ChannelLimits, SpanBatchMessage, SpanEntry } from './messages';
+import type { ChannelLimits, SpanBatchMessage } from './messages';
+import { toWire, type WireSpan } from './wire-span';
 
 /**
  * The proxy worker's side of the bounded span channel to the hub: it takes
- * the SDK's spans, batches them as SpanRecords and posts them, never holding
+ * the SDK's spans, batches them (as WireSpans) and posts them, never holding
  * more than `maxUnacked` events the main thread has not acknowledged. When the
  * hub's thread is busy its acknowledgements come late, the budget runs out,
  * and new events are dropped and counted instead of queueing without bound:
@@ -22,7 +22,7 @@ import type { ChannelLimits, SpanBatchMessage, SpanEntry } from './messages';
  * request itself.
  */
 export class SpanChannel implements LiveSpans {
-  private batch: SpanEntry[] = [];
+  private batch: WireSpan[] = [];
   /** Starts not posted yet, by span id: those begun since the last tick, and those of the tick before, posted at the next. */
   private recent = new Map<string, ReadableSpan>();
   private due = new Map<string, ReadableSpan>();
@@ -52,7 +52,7 @@ export class SpanChannel implements LiveSpans {
     // A start not posted yet is superseded: the end tells the hub the whole span, and takes the start's place in the budget.
     const superseded = this.recent.delete(id) || this.due.delete(id);
     if (!superseded && this.held >= this.limits.maxUnacked) return this.drop();
-    this.batch.push(['end', toSpanRecord(span, true)]);
+    this.batch.push(toWire(span));
     if (this.batch.length >= this.limits.maxBatch) this.flush();
     else this.schedule();
   }
@@ -76,23 +76,23 @@ export class SpanChannel implements LiveSpans {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.batch.length === 0 && this.droppedPosted === this.droppedTotal) return;
-    const entries = this.batch;
+    const spans = this.batch;
     this.batch = [];
-    this.unacked += entries.length;
+    this.unacked += spans.length;
     this.droppedPosted = this.droppedTotal;
     try {
-      this.post({ type: 'spans', entries, dropped: this.droppedTotal });
+      this.post({ type: 'spans', spans, dropped: this.droppedTotal });
     } catch {
       // A span that cannot be cloned (it never should) is telemetry lost, not a request broken.
-      this.unacked -= entries.length;
-      this.droppedTotal += entries.length;
+      this.unacked -= spans.length;
+      this.droppedTotal += spans.length;
     }
   }
 
   /** Every tick: the starts of the tick before, still in flight, are posted; those of this tick wait for the next. */
   private announce(): void {
     const posting = this.due;
-    for (const span of posting.values()) this.batch.push(['start', toSpanRecord(span, true)]);
+    for (const span of posting.values()) this.batch.push(toWire(span));
     const any = posting.size > 0;
     posting.clear();
     this.due = this.recent;
