@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startHopscope } from '@hopscope/cli';
@@ -59,6 +60,18 @@ const stack = await startHopscope({
 });
 const { browser, close } = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+// DIST=DIR serves the page from another build (an A/B of two revisions against the same hub).
+const dist = process.env.DIST;
+if (dist)
+  await page.route(`${stack.hubUrl}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path !== '/' && !path.startsWith('/assets/')) return route.continue();
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    await route.fulfill({
+      body: readFileSync(file),
+      contentType: path === '/' ? 'text/html' : file.endsWith('.css') ? 'text/css' : 'text/javascript',
+    });
+  });
 await page.goto(stack.hubUrl);
 await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
 // HIDE=SELECTOR leaves a part out (to apportion the cost); the page's CSP forbids a style tag, not the CSSOM.

@@ -1,18 +1,12 @@
-import { parseLiveMessage, type LiveMessage } from '@hopscope/shared';
-
 export type ConnectionState = 'connecting' | 'live' | 'disconnected';
 
 /**
  * The live stream from the hub, reconnecting by itself with backoff (0.5 s up
- * to 5 s) when the hub restarts. Messages are validated where they enter;
- * invalid ones are counted and skipped.
+ * to 5 s) when the hub restarts. Messages are handed on as text: the page
+ * validates them where it applies them, once per frame (live-inbox.ts).
  */
-export function connectLive(
-  onMessage: (message: LiveMessage) => void,
-  onState: (state: ConnectionState) => void,
-): { invalid: () => number } {
+export function connectLive(onMessage: (raw: string) => void, onState: (state: ConnectionState) => void): void {
   let delay = 500;
-  let invalid = 0;
   const open = () => {
     onState('connecting');
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live${location.search}`);
@@ -20,11 +14,7 @@ export function connectLive(
       delay = 500;
       onState('live');
     };
-    socket.onmessage = (event) => {
-      const message = parseLiveMessage(String(event.data));
-      if (message) onMessage(message);
-      else invalid++;
-    };
+    socket.onmessage = (event) => onMessage(String(event.data));
     socket.onclose = () => {
       onState('disconnected');
       setTimeout(open, delay);
@@ -32,5 +22,4 @@ export function connectLive(
     };
   };
   open();
-  return { invalid: () => invalid };
 }

@@ -24,6 +24,7 @@ import { mountFlowTooltip } from './flow-tooltip';
 import { mountLiveState } from './live-state';
 import { renderEmptyState } from './render/empty-state';
 import { renderLegend } from './render/legend';
+import { LiveInbox } from './live-inbox';
 import { mountTraceListControls } from './trace-list-keys';
 
 /**
@@ -40,6 +41,8 @@ let selected: string | undefined;
 let animatedShare = 1;
 let drawnCounts = new Map<string, DrawnCounts>();
 let waterfallTrace: Trace | undefined;
+// Live messages are applied once per frame (and four times a second, for a hidden tab that draws no frames).
+const inbox = new LiveInbox(onLiveMessage, (traceId) => model.get(traceId) !== undefined);
 
 void boot();
 
@@ -50,7 +53,7 @@ async function boot(): Promise<void> {
   const replayed = await fetchReplay();
   if (replayed) return enterReplay(replayed, 'replay');
   document.body.dataset.mode = 'live';
-  connectLive(onLiveMessage, showConnection);
+  connectLive((raw) => inbox.push(raw, Date.now()), showConnection);
   mountTalkControls((recording) => enterReplay(recording, 'replay', true), showProblem);
   mountLiveTools(selectTrace);
   void fetch(`/api/traces?limit=200${location.search.replace('?', '&')}`)
@@ -58,8 +61,8 @@ async function boot(): Promise<void> {
     .then((traces) => traces.reverse().forEach((t) => model.upsert(t, Date.now())));
 }
 
-function onLiveMessage(message: LiveMessage): void {
-  model.apply(message, Date.now());
+function onLiveMessage(message: LiveMessage, receivedAt: number): void {
+  model.apply(message, receivedAt);
   if (message.type === 'hello') refreshTargetPickers();
   if (message.type === 'scenario') {
     showCaption(message);
@@ -109,6 +112,7 @@ function showProblem(message: string): void {
 let lastStaticDraw = 0;
 let lastCurrent: string | undefined;
 function frame(): void {
+  inbox.drain();
   const at = playback.tick();
   const { source, slow } = playback;
   const targets = source.targets.map((t) => t.name);
@@ -160,6 +164,7 @@ let ticks = 0;
 setInterval(() => {
   // Tests wait on this counter instead of sleeping.
   document.body.dataset.ticks = String(++ticks);
+  inbox.drain();
   const { source, replay, clock } = playback;
   if (clock.paused && !replay) return;
   const at = clock.now();
@@ -170,7 +175,15 @@ setInterval(() => {
     ? `recording "${replay.recording.title}": ${replay.traces.length} requests over ${((replay.end - replay.start) / 1000).toFixed(1)} s · ${(animatedShare * 100).toFixed(0)}% of requests animated`
     : undefined;
   const targets = source.targets.map((t) => t.name);
-  renderCounters(byId('counters'), source.statsAt(at), targets, animatedShare, model.droppedMessages, replayLine, drawnCounts);
+  renderCounters(
+    byId('counters'),
+    source.statsAt(at),
+    targets,
+    animatedShare,
+    model.droppedMessages + inbox.skipped,
+    replayLine,
+    drawnCounts,
+  );
   renderLagNotice(byId('lag-notice'), replay ? [] : playback.liveDelay.notices(targets, Date.now()));
   const shown = selected ? source.get(selected) : undefined;
   if (shown !== waterfallTrace) showWaterfall(shown);

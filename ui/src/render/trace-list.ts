@@ -9,8 +9,10 @@ interface Cell {
 }
 
 /**
- * The trace list: one keyed row per trace, in the order given, every cell set
- * with `.text()`. The time carries milliseconds (requests a few ms apart must
+ * The trace list: one row per trace, in the order given, every cell set with
+ * `.text()`. Rows are joined by position, not by trace: under load the newest
+ * requests change on every redraw, and rewriting the text of the same 60 rows
+ * costs less than removing and creating rows (and re-laying out the table). The time carries milliseconds (requests a few ms apart must
  * read apart); the duration cell has a bar scaled to the longest request
  * listed, so the slow ones stand out without reading numbers.
  */
@@ -23,7 +25,7 @@ export function renderTraceList(
   const longest = Math.max(0.001, ...traces.map((t) => t.duration ?? 0));
   const cells = select(tbody)
     .selectAll<HTMLTableRowElement, Trace>('tr')
-    .data(traces, (d) => d.traceId)
+    .data(traces)
     .join((enter) =>
       enter
         .append('tr')
@@ -35,7 +37,6 @@ export function renderTraceList(
     .classed('in-flight', (d) => d.inFlight)
     .classed('selected', (d) => d.traceId === selected)
     .attr('aria-selected', (d) => String(d.traceId === selected))
-    .order()
     .selectAll<HTMLTableCellElement, Cell>('td')
     .data((d): Cell[] => [
       { text: clockWithMs(d.start) },
