@@ -36,7 +36,8 @@ function option(name: string): string | undefined {
 
 function row(r: Summary): string {
   const cpu = r.cpuMicros === undefined ? '–' : r.cpuMicros.toFixed(0);
-  return `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} (${r.p99Low.toFixed(1)}–${r.p99High.toFixed(1)}) | ${cpu} | ${r.errors} |`;
+  const events = r.countPerRequest === undefined ? '–' : r.countPerRequest.toFixed(2);
+  return `| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} (${r.p99Low.toFixed(1)}–${r.p99High.toFixed(1)}) | ${cpu} | ${events} | ${r.errors} |`;
 }
 
 async function main(): Promise<void> {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   await plain.listen({ host: '127.0.0.1', port: 0 });
   const running = await startHopscope({ port: 0, otlpPort: 0, proxyPort: 0, targets: [{ name: 'bench', url: upstream.url }] });
   const closers: (() => Promise<unknown>)[] = [];
+  const spansReceived = async () => (await hubStats(running.hubUrl))?.hub.spansReceived ?? NaN;
   const setups: Setup[] = [
     { label: '(a) direct', url: `${upstream.url}/` },
     {
@@ -54,7 +56,12 @@ async function main(): Promise<void> {
       url: `http://127.0.0.1:${(plain.server.address() as { port: number }).port}/`,
       inThisProcess: true,
     },
-    { label: '(c) hopscope, proxy on its own thread, tracing on', url: `${running.targets[0]!.proxy}/`, inThisProcess: true },
+    {
+      label: '(c) hopscope, proxy on its own thread, tracing on',
+      url: `${running.targets[0]!.proxy}/`,
+      inThisProcess: true,
+      count: spansReceived,
+    },
   ];
   try {
     if (against !== undefined) {
@@ -62,20 +69,20 @@ async function main(): Promise<void> {
       closers.push(() => group.close());
       const proxy = await group.add({ target: 'before', upstream: upstream.url });
       running.hub.addTarget({ name: 'before', upstream: upstream.url, proxy: proxy.url });
-      setups.push({ label: `(c) the same at ${against || 'HEAD'}`, url: `${proxy.url}/`, inThisProcess: true });
+      setups.push({ label: `(c) the same at ${against || 'HEAD'}`, url: `${proxy.url}/`, inThisProcess: true, count: spansReceived });
     }
     if (process.argv.includes('--in-process')) {
       const proxy: ProxyHandle = await createProxy({ target: 'in-process', upstream: upstream.url, sink: running.hub.sink });
       closers.push(() => proxy.close());
       running.hub.addTarget({ name: 'in-process', upstream: upstream.url, proxy: proxy.url });
-      setups.push({ label: "(d) hopscope's proxy on the hub's thread", url: `${proxy.url}/`, inThisProcess: true });
+      setups.push({ label: "(d) hopscope's proxy on the hub's thread", url: `${proxy.url}/`, inThisProcess: true, count: spansReceived });
     }
     const results = await inTurns(setups, { connections: CONNECTIONS, rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2 });
     const stats = await hubStats(running.hubUrl);
     console.log(
-      `| wrk, ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, loopback | requests/s | p50 ms | p99 ms (range) | CPU µs/request | errors |`,
+      `| wrk, ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, loopback | requests/s | p50 ms | p99 ms (range) | CPU µs/request | span events to the hub per request | errors |`,
     );
-    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const r of results) console.log(row(r));
     console.log('');
     const [, b, c] = results as [Summary, Summary, Summary];

@@ -10,6 +10,8 @@ export interface Setup {
   url: string;
   /** Served by this process (hub, proxies' thread, an in-process proxy): its CPU time per request is reported. */
   inThisProcess?: boolean;
+  /** A running count read before and after each run (e.g. the hub's spans received), reported per request. */
+  count?: () => Promise<number>;
 }
 
 export interface Summary {
@@ -23,6 +25,8 @@ export interface Summary {
   errors: number;
   /** Median CPU time of this process (all its threads) per request, in µs; undefined for setups served elsewhere. */
   cpuMicros?: number;
+  /** Median increase of the setup's `count` per request. */
+  countPerRequest?: number;
 }
 
 export interface TurnOptions {
@@ -35,20 +39,23 @@ export interface TurnOptions {
 export async function inTurns(setups: Setup[], options: TurnOptions): Promise<Summary[]> {
   const { connections, rounds, seconds } = options;
   for (const setup of setups) await runWrk(setup.url, { connections, seconds: options.warmupSeconds });
-  const runs = new Map<string, (WrkResult & { cpuMicros: number })[]>(setups.map((s) => [s.label, []]));
+  const runs = new Map<string, (WrkResult & { cpuMicros: number; perRequest: number })[]>(setups.map((s) => [s.label, []]));
   for (let round = 0; round < rounds; round++)
     for (const setup of setups) {
+      const counted = await setup.count?.();
       const before = process.cpuUsage();
       const result = await runWrk(setup.url, { connections, seconds });
       const cpu = process.cpuUsage(before);
-      const cpuMicros = (cpu.user + cpu.system) / Math.max(1, result.requestsPerSecond * seconds);
-      runs.get(setup.label)!.push({ ...result, cpuMicros });
+      const requests = Math.max(1, result.requestsPerSecond * seconds);
+      const cpuMicros = (cpu.user + cpu.system) / requests;
+      const perRequest = counted === undefined ? NaN : ((await setup.count!()) - counted) / requests;
+      runs.get(setup.label)!.push({ ...result, cpuMicros, perRequest });
       console.error(
         `${setup.label} (${connections} connections, round ${round + 1}): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} / p99 ${result.p99Ms.toFixed(2)} / max ${result.maxMs.toFixed(1)} ms` +
           (setup.inThisProcess ? `, ${cpuMicros.toFixed(0)} µs CPU/request` : ''),
       );
     }
-  return setups.map(({ label, inThisProcess }) => {
+  return setups.map(({ label, inThisProcess, count }) => {
     const list = runs.get(label)!;
     const p99s = list.map((r) => r.p99Ms);
     return {
@@ -61,6 +68,7 @@ export async function inTurns(setups: Setup[], options: TurnOptions): Promise<Su
       max: Math.max(...list.map((r) => r.maxMs)),
       errors: list.reduce((sum, r) => sum + r.errors, 0),
       ...(inThisProcess ? { cpuMicros: median(list.map((r) => r.cpuMicros)) } : {}),
+      ...(count ? { countPerRequest: median(list.map((r) => r.perRequest)) } : {}),
     };
   });
 }

@@ -60,7 +60,7 @@ export interface ChannelLimits {
   announceMs: number;
 }
 
-export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { maxUnacked: 16_384, maxBatch: 512, flushMs: 2, announceMs: 25 };
+export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { maxUnacked: 16_384, maxBatch: 512, flushMs: 2, announceMs: 50 };
 
 export function crossError(error: unknown): CrossedError {
   const e = error as {

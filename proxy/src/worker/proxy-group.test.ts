@@ -22,7 +22,7 @@ beforeAll(async () => {
     else res.end('quick');
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  // A start is announced after 1 s in flight here (25 ms by default), so that the quick request is quick even on a loaded machine.
+  // A start is announced after 1 s in flight here (50 ms by default), so that the quick request is quick even on a loaded machine.
   group = startProxyGroup({ sink, limits: { announceMs: 1_000 } });
   const proxy = await group.add({ target: 'app', upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
   proxyUrl = proxy.url;
