@@ -206,25 +206,35 @@ const SLOTS = 1024;
 const KEYS: Table = { slots: new Array<string | undefined>(SLOTS).fill(undefined), maxBytes: 64 };
 const VALUES: Table = { slots: new Array<string | undefined>(SLOTS).fill(undefined), maxBytes: 32 };
 
-/** The remembered string for these bytes if they are short ASCII, remembering it if new; other strings are decoded as usual. */
+/**
+ * The remembered string for these bytes, remembering it if new. The slot is
+ * chosen by the length and a few bytes (cheap), and a hit is confirmed
+ * byte by byte against the string's characters: a character equal to each
+ * byte means the bytes are ASCII and spell that string. A string whose
+ * length differs from its bytes' (multi-byte UTF-8) is never remembered.
+ */
 function interned(table: Table, buf: SlicingBuffer, start: number, end: number): string {
   const length = end - start;
   if (length === 0) return '';
   if (length > table.maxBytes) return buf.utf8Slice(start, end);
-  let hash = length;
-  for (let i = start; i < end; i++) {
-    const byte = buf[i]!;
-    if (byte >= 0x80) return buf.utf8Slice(start, end);
-    hash = (Math.imul(hash, 31) + byte) | 0;
-  }
-  const slot = (hash ^ (hash >>> 11)) & (SLOTS - 1);
+  const slot = slotOf(buf, start, length);
   const known = table.slots[slot];
   if (known !== undefined && known.length === length) {
-    let same = true;
-    for (let i = 0; i < length && same; i++) same = known.charCodeAt(i) === buf[start + i];
-    if (same) return known;
+    let i = 0;
+    while (i < length && known.charCodeAt(i) === buf[start + i]) i++;
+    if (i === length) return known;
   }
-  const key = buf.utf8Slice(start, end);
-  table.slots[slot] = key;
-  return key;
+  const text = buf.utf8Slice(start, end);
+  if (text.length === length) table.slots[slot] = text;
+  return text;
+}
+
+/** A slot from the length and five bytes spread over the string (first, last, a quarter, half, three quarters in). */
+function slotOf(buf: Uint8Array, start: number, length: number): number {
+  let hash = Math.imul(length, 0x9e3779b1) ^ buf[start]!;
+  hash = Math.imul(hash, 31) ^ buf[start + length - 1]!;
+  hash = Math.imul(hash, 31) ^ buf[start + (length >> 2)]!;
+  hash = Math.imul(hash, 31) ^ buf[start + (length >> 1)]!;
+  hash = Math.imul(hash, 31) ^ buf[start + ((3 * length) >> 2)]!;
+  return (hash ^ (hash >>> 15)) & (SLOTS - 1);
 }
