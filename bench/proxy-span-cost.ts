@@ -15,13 +15,13 @@ import { median } from './turns';
  * and a real hub ingesting each event as the proxy group's main-thread side
  * does. The working tree's proxy/src takes turns with git revision REV's
  * (default 7f5330a, the last before the channel coalesced starts into ends),
- * each with a hub of its own, 10 blocks of 20,000 requests each, counting
+ * each with a hub of its own, 10 blocks of 10,000 requests each (about a minute), counting
  * CPU time (process.cpuUsage: both ends of the port are on this thread)
  * rather than wall time, so that a loaded machine skews both alike.
  * Forwarding itself is not included.
  */
 const REV = process.argv[2] ?? '7f5330a';
-const PER_BLOCK = 20_000;
+const PER_BLOCK = 10_000;
 const BLOCKS = 10;
 
 /** Distinct callers' traces, so the hub stores separate traces as it does under load. */
