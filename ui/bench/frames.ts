@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -60,18 +60,22 @@ const stack = await startHopscope({
 });
 const { browser, close } = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-// DIST=DIR serves the page from another build (an A/B of two revisions against the same hub).
+// DIST=DIR swaps in another build's script and style (an A/B of two revisions against the same hub;
+// the page itself must come from the hub, or Chromium's local-network checks block its WebSocket).
 const dist = process.env.DIST;
-if (dist)
-  await page.route(`${stack.hubUrl}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path !== '/' && !path.startsWith('/assets/')) return route.continue();
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    await route.fulfill({
-      body: readFileSync(file),
-      contentType: path === '/' ? 'text/html' : file.endsWith('.css') ? 'text/css' : 'text/javascript',
-    });
+page.on('pageerror', (error) => progress(`page error: ${error.message}`));
+if (dist) {
+  const assets = readdirSync(join(dist, 'assets'));
+  await page.route(/\/assets\/index-[^/]*\.(js|css)$/, async (route) => {
+    const ext = route.request().url().endsWith('.css') ? '.css' : '.js';
+    const file = join(
+      dist,
+      'assets',
+      assets.find((a) => a.endsWith(ext))!,
+    );
+    await route.fulfill({ body: readFileSync(file), contentType: ext === '.css' ? 'text/css' : 'text/javascript' });
   });
+}
 await page.goto(stack.hubUrl);
 await page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
 // HIDE=SELECTOR leaves a part out (to apportion the cost); the page's CSP forbids a style tag, not the CSSOM.
