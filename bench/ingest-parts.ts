@@ -26,7 +26,7 @@ const json = Array.from({ length: BATCHES }, (_, i) =>
 );
 let nextBatch = 2 * BATCHES;
 
-/** Spans per CPU-second of `work`, which may prepare untimed and returns [spans, CPU seconds]. */
+/** One measurement: spans per CPU-second of one step (anything it prepares first is not timed). */
 type Part = () => number;
 
 function timed(spans: number, work: () => void): number {
