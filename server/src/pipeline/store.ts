@@ -36,9 +36,9 @@ interface Entry {
 
 /**
  * The bounded window of traces, one entry per request (request-keys.ts: many
- * requests may share one trace id): a Map in arrival order serves as the
- * ring buffer (the oldest is evicted first), bounded by count and by
- * estimated bytes. Everything dropped is counted.
+ * requests may share one trace id): a Map by key, with a queue in arrival
+ * order (arrival-order.ts) from which the oldest is evicted first, bounded
+ * by count and by estimated bytes. Everything dropped is counted.
  * Traces are re-assembled only when a span of theirs changed, or while in
  * flight (their elapsed time grows).
  */
