@@ -52,4 +52,16 @@ describe('requests of two services in one trace', () => {
     expect(stock.calledBy).toEqual({ request: TRACE, target: 'shop', spanId: id(3) });
     expect(shop.calledBy).toBeUndefined();
   });
+
+  // A proxy announces a span's start only once it has been in flight a while: a quick call to stock ends, and its
+  // spans arrive, before shop's proxy span is known. The call waits in stock's entry, then moves to shop's request.
+  it('when the called request ends before the caller is announced, the call still moves to the calling request', () => {
+    const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 });
+    for (const s of [stockProxy, stockGateway, call, shopProxy, shopGateway]) store.add({ ...s });
+    const byTarget = Object.fromEntries(store.list({ limit: 10 }).map((t) => [t.target, store.get(t.traceId)!]));
+    expect(byTarget['shop']!.calls).toMatchObject([{ kind: 'http', spanId: id(3), request: byTarget['stock']!.traceId }]);
+    expect(byTarget['stock']!.calls).toBeUndefined();
+    expect(byTarget['stock']!.calledBy).toEqual({ request: byTarget['shop']!.traceId, target: 'shop', spanId: id(3) });
+    expect(byTarget['stock']!.spans!.map((s) => s.spanId)).toEqual([id(4), id(5)]);
+  });
 });

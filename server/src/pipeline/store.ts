@@ -190,7 +190,7 @@ export class TraceStore {
     if (!from || from === into) return;
     const subtree = subtreeOf(from.spans, spanId);
     const moving = from.spans.filter((s) => subtree.has(s.spanId));
-    // A subtree holding a proxy span is a request of its own (a caller's span above two proxied calls): it stays.
+    // A proxy span is a request of its own: it never moves into another request's entry.
     if (moving.some(isProxySpan)) return;
     from.spans = from.spans.filter((s) => !subtree.has(s.spanId));
     from.index = undefined;
@@ -240,11 +240,17 @@ function indexOf(entry: Entry, spanId: string): number {
   return -1;
 }
 
-/** The span and every span below it, by parent links within `spans`. */
+/**
+ * A span and its descendants (by parent links within `spans`), short of any proxy span below it: that is
+ * another request (another service's, called from this subtree), which stays
+ * where it is with everything under it. A called service that answers before
+ * its caller's proxy span is announced holds the caller's outgoing call until
+ * the caller's spans arrive; then the call moves and the called request stays.
+ */
 function subtreeOf(spans: readonly SpanRecord[], rootId: string): Set<string> {
   const children = new Map<string, string[]>();
   for (const span of spans) {
-    if (!span.parentSpanId) continue;
+    if (!span.parentSpanId || isProxySpan(span)) continue;
     const list = children.get(span.parentSpanId) ?? children.set(span.parentSpanId, []).get(span.parentSpanId)!;
     list.push(span.spanId);
   }
