@@ -92,7 +92,7 @@ const load = child(
   stack.targets.map((t) => t.proxy),
 );
 await message<{ started: true }>(load);
-const done = message<{ sent: number; failed: number; answered: number }>(load);
+const done = message<{ sent: number; failed: number; answered: number; notSent: number }>(load);
 await page.evaluate(MARK_LOAD_START);
 progress('load started');
 if (process.env.PROFILE) await cdp!.send('Profiler.start');
@@ -102,7 +102,7 @@ const sampler = setInterval(() => void page.evaluate(SAMPLE_PAGE).then((s) => sa
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
 const probe = (await page.evaluate(readProbe(SKIP_MS))) as ProbeResult;
 progress('loaded period over');
-const { sent, failed, answered } = await done;
+const { sent, failed, answered, notSent } = await done;
 clearInterval(sampler);
 const last = (await page.evaluate(SAMPLE_PAGE)) as PageSample;
 const timelineTop = await timeline?.stop();
@@ -120,7 +120,7 @@ console.log(
     .join(', ')} on ${cpus().length} cores`,
 );
 console.log(
-  `load: ${RATE} req/s × ${stack.targets.length} targets (${stack.targets.map((t) => t.name).join(', ')}) for ${SECONDS} s: ${sent} requests sent, ${(answered / SECONDS).toFixed(0)}/s answered within the period, ${failed} failed or abandoned`,
+  `load: ${RATE} req/s × ${stack.targets.length} targets (${stack.targets.map((t) => t.name).join(', ')}) for ${SECONDS} s: ${sent} requests sent, ${(answered / SECONDS).toFixed(0)}/s answered within the period, ${failed} failed or abandoned, ${notSent} not sent (the stack was 2,000 requests behind)`,
 );
 console.log(
   `frames (first ${SKIP_MS / 1000} s skipped): ${probe.frames.length} in ${probe.seconds.toFixed(1)} s, ` +

@@ -5,7 +5,7 @@
  * forces layout. A label measured while hidden (width 0) is measured again.
  */
 export function fitToWidth(node: SVGTextContentElement, maxWidth: number, mode: string): void {
-  const key = `${node.textContent ?? ''}\u0000${mode}\u0000${Math.round(maxWidth)}`;
+  const key = fitKey(node, maxWidth, mode);
   if ((node as SVGElement).dataset.fittedFor === key) return;
   node.removeAttribute('textLength');
   node.removeAttribute('lengthAdjust');
@@ -17,6 +17,33 @@ export function fitToWidth(node: SVGTextContentElement, maxWidth: number, mode: 
   }
   (node as SVGElement).dataset.fittedFor = key;
 }
+
+/**
+ * `fitToWidth` for many labels at once, reads apart from writes: the labels
+ * whose text changed are cleared, then all measured (one layout), then
+ * squeezed. Measuring each after the previous one's write would force a
+ * layout per label (the statistics under the stations, four times a second).
+ */
+export function fitAllToWidth(items: ReadonlyArray<readonly [SVGTextContentElement, number]>, mode: string): void {
+  const stale = items.filter(([node, maxWidth]) => (node as SVGElement).dataset.fittedFor !== fitKey(node, maxWidth, mode));
+  for (const [node] of stale) {
+    if (node.hasAttribute('textLength')) node.removeAttribute('textLength');
+    if (node.hasAttribute('lengthAdjust')) node.removeAttribute('lengthAdjust');
+  }
+  const widths = stale.map(([node]) => node.getComputedTextLength());
+  stale.forEach(([node, maxWidth], i) => {
+    const width = widths[i]!;
+    if (width === 0) return;
+    if (width > maxWidth) {
+      node.setAttribute('textLength', String(maxWidth));
+      node.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+    }
+    (node as SVGElement).dataset.fittedFor = fitKey(node, maxWidth, mode);
+  });
+}
+
+const fitKey = (node: SVGTextContentElement, maxWidth: number, mode: string) =>
+  `${node.textContent ?? ''}\u0000${mode}\u0000${Math.round(maxWidth)}`;
 
 /**
  * A station label in its box: on one line when it fits, else on up to

@@ -53,6 +53,9 @@ export function particleShape(p: DrawnParticle, r: number): string {
   return `M${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
 }
 
+/** The transform each particle was last given: reading `style.transform` back serializes CSS, every particle, every frame. */
+const placed = new WeakMap<Element, string>();
+
 export function drawParticles(
   group: Selection<SVGGElement, unknown, null, undefined>,
   particles: DrawnParticle[],
@@ -76,7 +79,10 @@ export function drawParticles(
       const shape = particleShape(d, radius);
       if (this.getAttribute('d') !== shape) this.setAttribute('d', shape);
       const transform = `translate(${d.x.toFixed(1)}px, ${d.y.toFixed(1)}px)`;
-      if (this.style.transform !== transform) this.style.transform = transform;
+      if (placed.get(this) !== transform) {
+        this.style.transform = transform;
+        placed.set(this, transform);
+      }
     })
     .classed('failed', (d) => d.failed)
     .classed('finding', (d) => d.finding)

@@ -4,7 +4,7 @@ import { waitingBarY, type BoxStation, type RowGeometry } from '../layout';
 import { laneLabels } from '../lanes';
 import { labelLines, lanesEnd, laneY, rowBands, stationPitch, stationX } from '../row-geometry';
 import { stationLabel } from '../stack-words';
-import { fitLabel, fitToWidth } from './fit-text';
+import { fitAllToWidth, fitLabel } from './fit-text';
 import { formatMs } from './format-ms';
 import { setText } from './text';
 
@@ -70,9 +70,13 @@ export function drawStations(
       // Where there is no room for both (a projector's type, a narrow page), the median alone, never squeezed unreadable.
       return presentation || both.length * 0.6 * m.statFont > pitch - 6 ? `${prefix}p50 ${formatMs(p.p50)}` : both;
     })
-    .each(function (d) {
+    .call((stats) => {
       // Centred under its box, never past the diagram's left edge.
-      fitToWidth(this, Math.min(pitch - 6, 2 * stationX(d, geometry) - 8), mode());
+      const items: Array<[SVGTextElement, number]> = [];
+      stats.each(function (d) {
+        items.push([this, Math.min(pitch - 6, 2 * stationX(d, geometry) - 8)]);
+      });
+      fitAllToWidth(items, mode());
     });
 }
 

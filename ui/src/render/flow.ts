@@ -44,6 +44,15 @@ function memoryOf(node: SVGSVGElement): { memory: RowMemory; motion: ParticleMot
   return fresh;
 }
 
+const widths = new WeakMap<SVGSVGElement, number>();
+
+function watchWidth(node: SVGSVGElement): void {
+  widths.set(node, node.clientWidth);
+  new ResizeObserver((entries) => {
+    for (const entry of entries) widths.set(node, Math.round(entry.contentRect.width));
+  }).observe(node);
+}
+
 /** What one row draws right now, for the counters: the picture and the numbers agree. */
 export interface DrawnCounts {
   queue: number;
@@ -69,13 +78,14 @@ export function renderFlow(
   const now = view.now ?? performance.now();
   // In slow motion each step draws the request exactly where the caption says; live and in replays particles walk.
   const walking = view.current === undefined ? motion : undefined;
-  // Measuring forces layout: only at the static redraws (four times a second), never per frame.
+  // Its width comes from a ResizeObserver (measured with the browser's own layout, never forced here);
+  // read once, before the first observation.
   if (drawStatic) {
-    node.dataset.width = String(node.clientWidth || FALLBACK_WIDTH);
+    if (!widths.has(node)) watchWidth(node);
     for (const traces of view.tracesByTarget.values()) for (const t of traces) memory.observe(t);
     motion.sweep(now);
   }
-  const width = Number(node.dataset.width) || FALLBACK_WIDTH;
+  const width = widths.get(node) || FALLBACK_WIDTH;
   const metrics = document.body.dataset.presentation === 'on' ? PRESENTATION_METRICS : NORMAL_METRICS;
   let top = 0;
   const geometries = view.targets.map((target) => {
