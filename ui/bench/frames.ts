@@ -132,8 +132,10 @@ console.log(
 );
 console.log(`DOM nodes: ${range('nodes')}; JS heap MB: ${range('heapMb', 1)}`);
 console.log(`particles drawn: ${range('particles')}; list rows: ${range('listRows')}`);
-console.log(`not drawn (as shown): ${last.notDrawn || 'nothing'}`);
-console.log(`dashboard says: ${last.health}`);
+// What the page said during the load (the last sample of the period), not after it.
+const during = samples.at(-1) ?? last;
+console.log(`not drawn (as shown at ${samples.length * 2} s): ${during.notDrawn || 'nothing'}`);
+console.log(`dashboard says: ${during.health}`);
 if (timelineTop) console.log(`page main thread (Chrome's timeline), total time per event:\n${timelineTop.join('\n')}`);
 if (profile) {
   writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
