@@ -64,4 +64,32 @@ describe('requests of two services in one trace', () => {
     expect(byTarget['stock']!.calledBy).toEqual({ request: byTarget['shop']!.traceId, target: 'shop', spanId: id(3) });
     expect(byTarget['stock']!.spans!.map((s) => s.spanId)).toEqual([id(4), id(5)]);
   });
+
+  it("names the caller from its spans, and tells a live view the called request changed, when the caller's proxy span comes last", () => {
+    const changed: string[] = [];
+    const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 }, (key) => changed.push(key));
+    for (const s of [shopGateway, call, stockProxy, stockGateway]) store.add({ ...s });
+    store.list({ limit: 10 });
+    changed.length = 0;
+    store.add({ ...shopProxy });
+    // Stock's proxy span came first, so stock's request holds the trace id; read it before the caller's request was
+    // ever assembled with its proxy span: the caller's name comes from the spans.
+    const stockKey = TRACE;
+    expect(store.get(stockKey)).toMatchObject({
+      target: 'stock',
+      calledBy: { request: `${TRACE}-${id(1)}`, target: 'shop', spanId: id(3) },
+    });
+    // The dashboard holds the copy of stock's request it was sent: it is told to fetch it again.
+    expect(changed).toContain(stockKey);
+  });
+
+  it('tells a live view the called request changed when the call that made it arrives in the caller', () => {
+    const changed: string[] = [];
+    const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 }, (key) => changed.push(key));
+    for (const s of [stockProxy, stockGateway, shopProxy, shopGateway]) store.add({ ...s });
+    changed.length = 0;
+    store.add({ ...call });
+    expect(changed).toEqual([`${TRACE}-${id(1)}`, TRACE]);
+    expect(store.get(TRACE)!.calledBy).toMatchObject({ target: 'shop' });
+  });
 });

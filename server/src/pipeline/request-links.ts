@@ -20,6 +20,11 @@ export class RequestLinks {
     this.byCaller.set(ref(span.traceId, span.parentSpanId), typeof target === 'string' ? { request: key, target } : { request: key });
   }
 
+  /** The request a proxy span under `callerSpanId` began, if one is stored. */
+  calledFrom(traceId: string, callerSpanId: string): string | undefined {
+    return this.byCaller.get(ref(traceId, callerSpanId))?.request;
+  }
+
   /** A request left the store. */
   forget(key: string, spans: readonly SpanRecord[]): void {
     for (const span of spans) {

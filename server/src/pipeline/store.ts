@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
+import { ATTR_HOPSCOPE_TARGET, isFailedTrace, type SpanRecord, type Trace } from '@hopscope/shared';
 import { assembleTrace } from './assemble';
 import { ArrivalOrder } from './arrival-order';
 import { ListChoice } from './list-choice';
@@ -90,6 +90,28 @@ export class TraceStore {
     entry.dirty = true;
     this.evictOverflow(entry);
     this.onChange(key);
+    this.linkedChanged(span, key, entry);
+  }
+
+  /**
+   * Links are resolved when a request is read, but a live view holds the
+   * copy it was sent: the other end of a link that `span` makes or completes
+   * is announced as changed too. The called service often ends, and is sent,
+   * before its caller's spans arrive (the proxies announce only requests
+   * still in flight after a while), so it learns who called it later.
+   */
+  private linkedChanged(span: SpanRecord, key: string, entry: Entry): void {
+    if (isProxySpan(span)) {
+      const caller = span.parentSpanId === undefined ? undefined : this.keys.keyOf(span.traceId, span.parentSpanId);
+      if (caller !== undefined && caller !== key) this.onChange(caller);
+      // This request's target is known now: the requests it called can name it.
+      for (const s of entry.spans) if (s.kind === 'client') this.calledChanged(s, key);
+    } else if (span.kind === 'client') this.calledChanged(span, key);
+  }
+
+  private calledChanged(call: SpanRecord, key: string): void {
+    const called = this.links.calledFrom(call.traceId, call.spanId);
+    if (called !== undefined && called !== key) this.onChange(called);
   }
 
   get(traceId: string, nowMs = Date.now()): Trace | undefined {
@@ -165,7 +187,8 @@ export class TraceStore {
         entry.key,
         entry.spans,
         (t, s) => this.keys.keyOf(t, s),
-        (k) => this.entries.get(k)?.trace?.target,
+        // From the spans, not the request's last assembled view, which may predate its proxy span.
+        (k) => targetOf(this.entries.get(k)),
       );
     return entry.trace;
   }
@@ -196,6 +219,7 @@ export class TraceStore {
     from.index = undefined;
     from.dirty = true;
     for (const span of moving) {
+      if (span.kind === 'client') this.calledChanged(span, into.key);
       const size = spanBytes(span);
       this.resize(from, -size);
       into.spans.push(span);
@@ -257,4 +281,10 @@ function subtreeOf(spans: readonly SpanRecord[], rootId: string): Set<string> {
   const subtree = new Set([rootId]);
   for (const id of subtree) for (const child of children.get(id) ?? []) subtree.add(child);
   return subtree;
+}
+
+/** The target of a stored request: its proxy span's `hopscope.target`. */
+function targetOf(entry: Entry | undefined): string | undefined {
+  const target = entry?.spans.find(isProxySpan)?.attributes[ATTR_HOPSCOPE_TARGET];
+  return typeof target === 'string' ? target : undefined;
 }
