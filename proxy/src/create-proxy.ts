@@ -17,19 +17,21 @@ import { answerServerWideOptions, isServerWideOptions } from './server-options';
 import { privateTracer } from './telemetry/tracer';
 import { dispatchOnFreshConnection, trackedConnector } from './upstream-connections';
 
-export interface ProxyConfig {
+/**
+ * Where a proxy's spans go: a record sink, fed in flight and finished through
+ * a private SDK TracerProvider's live processor; or a tracer whose provider
+ * already hands its spans on (the proxy worker's NodeSDK, shared by all its
+ * proxies, feeding the span channel).
+ */
+export type ProxySpans = { sink: SpanSink; tracer?: never } | { tracer: Tracer; sink?: never };
+
+export type ProxyConfig = ProxyOptions & ProxySpans;
+
+export interface ProxyOptions {
   /** The target's name, as given to `--target NAME=URL`. */
   target: string;
   /** Where requests go: http://host:port[/base]. */
   upstream: string;
-  /** Where every span goes, in flight and finished (through a private SDK TracerProvider's live processor). */
-  sink: SpanSink;
-  /**
-   * A tracer whose provider already hands spans to the sink (the proxy
-   * worker's NodeSDK, shared by all its proxies); without one, each proxy
-   * gets a private provider feeding `sink`.
-   */
-  tracer?: Tracer;
   host?: string;
   port?: number;
   /**

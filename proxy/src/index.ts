@@ -1,5 +1,5 @@
 export { createProxy } from './create-proxy';
-export type { ProxyConfig, ProxyHandle } from './create-proxy';
+export type { ProxyConfig, ProxyHandle, ProxyOptions } from './create-proxy';
 export { PROXY_FAILURES } from './errors';
 export type { ProxyFailureCode } from './errors';
 export { stripHopByHop, upstreamRequestHeaders } from './headers';

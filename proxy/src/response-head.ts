@@ -20,17 +20,13 @@ export function invalidFinalHead(status: number, headers: IncomingHttpHeaders): 
 /** The head sent to the client: the upstream's fields minus hop-by-hop (R1), plus Server-Timing with the proxy's own entries. */
 export function finalHeadForClient(headers: IncomingHttpHeaders, serverSpan: ProxySpan, clientSpan: ProxySpan): OutgoingHttpHeaders {
   const now = nowMs();
-  // What formatServerTiming writes for these two entries, without the entry objects.
-  const own = `proxy;dur=${centis(now - serverSpan.startMs)}, server;dur=${centis(now - clientSpan.startMs)}`;
-  // The app's entries, re-formatted, come first; most apps send none, and then nothing is parsed.
+  const own = [
+    { name: 'proxy', duration: now - serverSpan.startMs },
+    { name: 'server', duration: now - clientSpan.startMs },
+  ];
+  // The app's entries come first; most apps send none, and then nothing is parsed.
   const upstream = serverTimingOf(headers);
-  const theirs = upstream ? formatServerTiming(parseServerTiming(upstream)) : '';
-  return clientResponseHeaders(headers, theirs ? `${theirs}, ${own}` : own);
-}
-
-/** Milliseconds rounded to 0.01, as formatServerTiming rounds them. */
-function centis(ms: number): number {
-  return Math.round(ms * 100) / 100;
+  return clientResponseHeaders(headers, formatServerTiming(upstream ? [...parseServerTiming(upstream), ...own] : own));
 }
 
 /** The upstream's Server-Timing as one string, for the CLIENT span. */

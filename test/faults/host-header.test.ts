@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProxy, type ProxyConfig } from '@hopscope/proxy';
+import { createProxy, type ProxyOptions } from '@hopscope/proxy';
 import { PYTHON } from '@hopscope/cli';
 import { RecordingSink } from '../support/recording-sink';
 import { request } from '../support/http';
@@ -14,7 +14,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => {});
 });
 
-async function setup(options: Partial<ProxyConfig> = {}) {
+async function setup(options: Partial<ProxyOptions> = {}) {
   const seen: Array<{ host?: string; forwardedHost?: string }> = [];
   const up = await startUpstream((req, res) => {
     seen.push({ host: req.headers.host, forwardedHost: req.headers['x-forwarded-host'] as string | undefined });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProxy, type ProxyConfig } from '@hopscope/proxy';
+import { createProxy, type ProxyOptions } from '@hopscope/proxy';
 import { RecordingSink } from '../support/recording-sink';
 import { expectContinueExchange } from '../support/raw-client';
 import { startUpstream } from '../support/upstream';
@@ -45,7 +45,7 @@ async function readingUpstream(readDelayMs = 0): Promise<UpstreamView> {
   return view;
 }
 
-async function proxyTo(upstream: string, options: Partial<ProxyConfig> = {}) {
+async function proxyTo(upstream: string, options: Partial<ProxyOptions> = {}) {
   const sink = new RecordingSink();
   const proxy = await createProxy({ target: 'app', upstream, sink, ...options });
   cleanups.push(() => proxy.close());

@@ -1,8 +1,8 @@
-import type { ProxyConfig } from '../create-proxy';
+import type { ProxyOptions } from '../create-proxy';
 import type { WireSpan } from './wire-span';
 
-/** What the proxy worker is asked to start: a proxy's configuration without its sink (the worker plugs in the channel). */
-export type WorkerProxyConfig = Omit<ProxyConfig, 'sink' | 'tracer'>;
+/** What the proxy worker is asked to start: a proxy's configuration without where its spans go (the worker's tracer feeds the channel). */
+export type WorkerProxyConfig = ProxyOptions;
 
 /** Worker → main: a batch of span events, and how many the worker has dropped so far (a running total). */
 export interface SpanBatchMessage {

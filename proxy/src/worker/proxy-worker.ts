@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SpanSink } from '@hopscope/shared';
 import { createProxy, type ProxyHandle } from '../create-proxy';
 import { crossError, type ChannelLimits, type FromWorker, type ToWorker, type WorkerCall, type StartedProxy } from './messages';
 import { startWorkerTracing } from '../telemetry/worker-sdk';
@@ -17,14 +16,12 @@ const channel = new SpanChannel(send, (workerData as { limits: ChannelLimits }).
 // Before any message is read (a port queues them until its listener is added): every proxy needs the tracer.
 const tracing = await startWorkerTracing(channel);
 const proxies = new Map<number, ProxyHandle>();
-const NO_RECORDS: SpanSink = { spanStarted: () => {}, spanEnded: () => {} };
 let nextHandle = 1;
 
 async function run(call: WorkerCall): Promise<StartedProxy | undefined> {
   switch (call.op) {
     case 'start': {
-      // The tracer hands the SDK's spans to the channel itself; the record sink is never used.
-      const proxy = await createProxy({ ...call.config, sink: NO_RECORDS, tracer: tracing.tracer });
+      const proxy = await createProxy({ ...call.config, tracer: tracing.tracer });
       const handle = nextHandle++;
       proxies.set(handle, proxy);
       return { handle, name: proxy.name, url: proxy.url, port: proxy.port };
