@@ -64,6 +64,13 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/**
+ * How long a live view waits for spans whose parent has not arrived to join
+ * it: a quick request's proxy span follows its end within the span channel's
+ * flush (milliseconds), well inside the dashboard's 400 ms playback delay.
+ */
+const PARENT_GRACE_MS = 300;
+
 /** Starts the hub: the trace pipeline, then its listeners (dashboard, API, live stream, OTLP). */
 export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const host = config.host ?? '127.0.0.1';
@@ -76,6 +83,11 @@ export async function createHub(config: HubConfig = {}): Promise<Hub> {
   const liveListeners: Array<() => void> = [];
   const batcher = new ChangeBatcher(50, (ids) => {
     for (const id of ids) {
+      // Spans ahead of the proxy span they hang under are shown once they have joined it (store.ts, awaitsParent).
+      if (pipeline.store.awaitsParent(id, PARENT_GRACE_MS)) {
+        batcher.mark(id);
+        continue;
+      }
       const trace = pipeline.store.get(id);
       if (trace) live.broadcast({ type: 'trace', trace: withLogs(trace) });
     }

@@ -92,4 +92,19 @@ describe('requests of two services in one trace', () => {
     expect(changed).toEqual([`${TRACE}-${id(1)}`, TRACE]);
     expect(store.get(TRACE)!.calledBy).toMatchObject({ target: 'shop' });
   });
+
+  it('an app span ahead of the proxy span it hangs under awaits it for a grace, then stands as a request of its own', () => {
+    const store = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 });
+    store.add({ ...shopGateway });
+    const now = Date.now();
+    expect(store.awaitsParent(TRACE, 300, now)).toBe(true);
+    expect(store.awaitsParent(TRACE, 300, now + 300)).toBe(false);
+    store.add({ ...shopProxy });
+    expect(store.awaitsParent(TRACE, 300, now)).toBe(false);
+    expect(store.get(TRACE)!.target).toBe('shop');
+    // A span with no parent is a root: nothing to wait for.
+    const lone = new TraceStore({ maxTraces: 10, maxSpansPerTrace: 50 });
+    lone.add({ ...shopProxy, attributes: { [ATTR_HOPSCOPE_HOP]: 'gateway' } });
+    expect(lone.awaitsParent(TRACE, 300, now)).toBe(false);
+  });
 });

@@ -32,6 +32,8 @@ interface Entry {
   trace?: Trace;
   dirty: boolean;
   counted: boolean;
+  /** When its first span arrived (Date.now()). */
+  createdAt: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class TraceStore {
     this.links.noteProxySpan(span, key);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { key, spans: [], bytes: 0, dirty: true, counted: false };
+      entry = { key, spans: [], bytes: 0, dirty: true, counted: false, createdAt: Date.now() };
       this.entries.set(key, entry);
       this.order.push(entry);
     }
@@ -112,6 +114,25 @@ export class TraceStore {
   private calledChanged(call: SpanRecord, key: string): void {
     const called = this.links.calledFrom(call.traceId, call.spanId);
     if (called !== undefined && called !== key) this.onChange(called);
+  }
+
+  /**
+   * Whether a request is, for now, only spans waiting for a parent that has
+   * not arrived, and arrived less than `graceMs` ago: most often an app's
+   * spans ahead of the proxy span they hang under (the proxies send a quick
+   * request's spans at its end), which will join that request. A live view
+   * shown it now would show a request of the app's service name that is gone
+   * a moment later. After the grace it is a request of its own (an app behind
+   * some other proxy, whose parent never comes).
+   */
+  awaitsParent(key: string, graceMs: number, nowMs = Date.now()): boolean {
+    const entry = this.entries.get(key);
+    if (!entry || nowMs - entry.createdAt >= graceMs) return false;
+    for (const span of entry.spans) {
+      if (isProxySpan(span) || span.parentSpanId === undefined) return false;
+      if (this.keys.keyOf(span.traceId, span.parentSpanId) !== undefined && indexOf(entry, span.parentSpanId) < 0) return false;
+    }
+    return entry.spans.length > 0;
   }
 
   get(traceId: string, nowMs = Date.now()): Trace | undefined {
