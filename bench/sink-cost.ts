@@ -32,62 +32,54 @@ function requestEvents(): SpanRecord[] {
   const clientId = hex(2 * n + 1, 16);
   const startMs = 1_764_390_000_000 + n;
   const scope = { name: '@hopscope/proxy', version: '0.1.0' };
-  const server = (ended: boolean): SpanRecord => {
-    const attributes: SpanRecord['attributes'] = {
-      'hopscope.hop': 'proxy',
-      'hopscope.target': 'app',
-      'http.request.method': 'GET',
-      'url.scheme': 'http',
-      'client.address': '127.0.0.1',
-      'network.protocol.version': '1.1',
-      'url.path': '/items/42',
-      'user_agent.original': 'wrk',
-      'server.address': '127.0.0.1',
-      'server.port': 8080,
-    };
-    if (ended) attributes['http.response.status_code'] = 200;
+  /** One span event: in flight (no end, no status code yet) or ended. */
+  const event = (
+    ended: boolean,
+    spanId: string,
+    kind: SpanRecord['kind'],
+    offsets: [start: number, end: number],
+    attributes: SpanRecord['attributes'],
+    parentSpanId?: string,
+  ): SpanRecord => {
     const record: SpanRecord = {
       traceId,
-      spanId: serverId,
+      spanId,
       name: 'GET',
-      kind: 'server',
-      startMs,
-      attributes,
+      kind,
+      startMs: startMs + offsets[0],
+      attributes: ended ? { ...attributes, 'http.response.status_code': 200 } : { ...attributes },
       resource: {},
       status: { code: 'unset' },
       events: [],
       scope,
     };
-    if (ended) record.endMs = startMs + 1.5;
+    if (parentSpanId) record.parentSpanId = parentSpanId;
+    if (ended) record.endMs = startMs + offsets[1];
     return record;
   };
-  const client = (ended: boolean): SpanRecord => {
-    const attributes: SpanRecord['attributes'] = {
-      'hopscope.hop': 'server',
-      'hopscope.target': 'app',
-      'http.request.method': 'GET',
-      'server.address': '127.0.0.1',
-      'server.port': 5000,
-      'url.full': 'http://127.0.0.1:5000/items/42',
-      'network.protocol.version': '1.1',
-    };
-    if (ended) attributes['http.response.status_code'] = 200;
-    const record: SpanRecord = {
-      traceId,
-      spanId: clientId,
-      parentSpanId: serverId,
-      name: 'GET',
-      kind: 'client',
-      startMs: startMs + 0.1,
-      attributes,
-      resource: {},
-      status: { code: 'unset' },
-      events: [],
-      scope,
-    };
-    if (ended) record.endMs = startMs + 1.4;
-    return record;
+  const serverAttributes = {
+    'hopscope.hop': 'proxy',
+    'hopscope.target': 'app',
+    'http.request.method': 'GET',
+    'url.scheme': 'http',
+    'client.address': '127.0.0.1',
+    'network.protocol.version': '1.1',
+    'url.path': '/items/42',
+    'user_agent.original': 'wrk',
+    'server.address': '127.0.0.1',
+    'server.port': 8080,
   };
+  const clientAttributes = {
+    'hopscope.hop': 'server',
+    'hopscope.target': 'app',
+    'http.request.method': 'GET',
+    'server.address': '127.0.0.1',
+    'server.port': 5000,
+    'url.full': 'http://127.0.0.1:5000/items/42',
+    'network.protocol.version': '1.1',
+  };
+  const server = (ended: boolean) => event(ended, serverId, 'server', [0, 1.5], serverAttributes);
+  const client = (ended: boolean) => event(ended, clientId, 'client', [0.1, 1.4], clientAttributes, serverId);
   return [server(false), client(false), client(true), server(true)];
 }
 
